@@ -1,0 +1,1 @@
+"""Thin adapters at the edge: files, scheduler, notifications, tray, per-OS probes."""

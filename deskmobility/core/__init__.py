@@ -1,0 +1,1 @@
+"""The pure core: no I/O, no threads, no desktop libraries. Time always comes in as a parameter."""
