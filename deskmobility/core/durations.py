@@ -36,14 +36,13 @@ def parse_duration(value: object) -> timedelta:
 
 
 def format_duration(span: timedelta) -> str:
-    """Write a timedelta the way the config reads it, e.g. ``1h30m``; sub-second parts are dropped."""
+    """Write a timedelta the way the config reads it, e.g. ``1h30m`` (whole seconds)."""
     seconds = int(span.total_seconds())
     if seconds <= 0:
         return "0s"
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
-    text = "".join(f"{n}{u}" for n, u in ((hours, "h"), (minutes, "m"), (secs, "s")) if n)
-    return text
+    return "".join(f"{n}{u}" for n, u in ((hours, "h"), (minutes, "m"), (secs, "s")) if n)
 
 
 def humanize(span: timedelta) -> str:

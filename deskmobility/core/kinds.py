@@ -13,7 +13,7 @@ class ReminderKind(StrEnum):
     STRETCH = "stretch"
 
     @property
-    def title(self) -> str:
+    def heading(self) -> str:
         """The notification title for this kind."""
         return _TITLES[self]
 

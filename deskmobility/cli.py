@@ -1,0 +1,148 @@
+"""The command line. Kept light: each command imports only what it needs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from deskmobility import __version__
+
+DESCRIPTION = (
+    "Posture check-ins, head-position reminders and short thoracic mobility breaks, "
+    "from the system tray. General reminders, not medical advice: stop any exercise that hurts."
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="deskmobility", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"deskmobility {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run the reminders (the default command)")
+    _run_options(run)
+    _run_options(parser)
+
+    check = commands.add_parser("check-config", help="validate a config file and exit")
+    check.add_argument("path", nargs="?", type=Path, help="the file (default: your config file)")
+
+    exercises = commands.add_parser("exercises", help="list the exercise catalogue")
+    exercises.add_argument("--json", action="store_true", help="print a JSON array")
+    exercises.add_argument("--config", type=Path, help="include this config's own exercises")
+
+    commands.add_parser("checklist", help="print the ergonomic workspace checklist")
+    return parser
+
+
+def _run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, help="config file (default: the per-user one)")
+    parser.add_argument("--no-tray", action="store_true", help="no tray icon; reminders only")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    try:
+        return _dispatch(argv)
+    except BrokenPipeError:  # `deskmobility exercises | head`: the reader left; not an error
+        import os  # noqa: PLC0415
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _dispatch(argv: Sequence[str] | None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "run"
+    if command == "run":
+        from deskmobility.launch import launch  # noqa: PLC0415
+
+        return launch(args.config, args.no_tray)
+    if command == "check-config":
+        return _check_config(args.path)
+    if command == "exercises":
+        return _exercises(args.json, args.config)
+    return _checklist()
+
+
+def _default_config() -> Path:
+    from deskmobility.adapters.files import Paths  # noqa: PLC0415
+
+    return Paths.for_user().config_file
+
+
+def _check_config(path: Path | None) -> int:
+    from deskmobility.adapters.files import load_config  # noqa: PLC0415
+    from deskmobility.core.config import ConfigError  # noqa: PLC0415
+    from deskmobility.core.durations import format_duration  # noqa: PLC0415
+
+    target = path or _default_config()
+    try:
+        settings = load_config(target)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        count = len(error.problems)
+        print(f"{count} problem{'s' * (count != 1)} found.", file=sys.stderr)
+        return 1
+    if settings is None:
+        if path is not None:
+            print(f"{target}: no such file", file=sys.stderr)
+            return 1
+        print(f"{target}: no config file; the built-in defaults apply")
+        return 0
+    parts = [
+        f"{kind.value} every {format_duration(reminder.every)}"
+        if reminder.enabled
+        else f"{kind.value} off"
+        for kind, reminder in settings.reminders.items()
+    ]
+    print(f"{target}: OK ({', '.join(parts)})")
+    return 0
+
+
+def _exercises(as_json: bool, config: Path | None) -> int:
+    from deskmobility.adapters.files import load_config  # noqa: PLC0415
+    from deskmobility.core.config import ConfigError  # noqa: PLC0415
+    from deskmobility.core.exercises import ExerciseCatalog  # noqa: PLC0415
+
+    catalog = ExerciseCatalog.builtin()
+    if config is not None:
+        try:
+            settings = load_config(config)
+        except ConfigError as error:
+            print(error, file=sys.stderr)
+            return 1
+        if settings is not None:
+            catalog = catalog.with_extra(settings.custom_exercises)
+    if as_json:
+        rows = [
+            {
+                "id": ex.id,
+                "name": ex.name,
+                "kinds": sorted(kind.value for kind in ex.kinds),
+                "position": ex.position.value,
+                "equipment": sorted(item.value for item in ex.equipment),
+                "dosage": ex.dosage(),
+                "at_desk": ex.fits_at_desk,
+                "steps": list(ex.steps),
+                "caution": ex.caution,
+            }
+            for ex in catalog.exercises
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    for ex in catalog.exercises:
+        where = "desk" if ex.fits_at_desk else ex.position.value
+        gear = f", needs {', '.join(sorted(ex.equipment))}" if ex.equipment else ""
+        print(f"{ex.name:<30} {ex.dosage():<26} ({where}{gear})")
+    return 0
+
+
+def _checklist() -> int:
+    from deskmobility.core.checklist import CHECKLIST  # noqa: PLC0415
+
+    print("Ergonomic workspace checklist")
+    for item in CHECKLIST:
+        print(f"  [ ] {item.label}: {item.target}")
+    return 0

@@ -1,0 +1,103 @@
+"""When each reminder is next due: pure planning, time passed in.
+
+A reminder's timer starts when the app starts, when the reminder last fired, or when
+the person last rested (a micro-break for stretch, a natural break or a pause for all).
+It falls due one interval later, unless that lands in quiet hours or a pause, in which
+case the timer restarts when they end: a night or a pause is rest, not a backlog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from types import MappingProxyType
+
+from deskmobility.core.config import QuietHours, Settings
+from deskmobility.core.kinds import ReminderKind
+
+MERGE_WINDOW = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class ReminderPlan:
+    """The timers of all reminder kinds, and the settings they run on."""
+
+    settings: Settings
+    started: Mapping[ReminderKind, datetime]
+    paused_until: datetime | None = None
+
+    @classmethod
+    def start(cls, settings: Settings, now: datetime) -> ReminderPlan:
+        """Start every timer now."""
+        return cls(settings, MappingProxyType(dict.fromkeys(ReminderKind, now)))
+
+    def next_due(self, kind: ReminderKind) -> datetime | None:
+        """When ``kind`` is next due, or None when it is switched off."""
+        every = self.settings.interval(kind)
+        if every is None:
+            return None
+        begin = self.started[kind]
+        if self.paused_until is not None and begin < self.paused_until:
+            begin = self.paused_until
+        due = begin + every
+        quiet = self.settings.quiet_hours
+        if quiet is not None:
+            due = _after_quiet_hours(quiet, due, every)
+        return due
+
+    def upcoming(self) -> tuple[tuple[ReminderKind, datetime], ...]:
+        """Enabled kinds with their due times, soonest first."""
+        pairs = [(kind, due) for kind in ReminderKind if (due := self.next_due(kind)) is not None]
+        return tuple(sorted(pairs, key=lambda pair: pair[1]))
+
+    def due_now(self, now: datetime) -> tuple[ReminderKind, ...]:
+        """The kinds due at ``now``, merged with any due within a short window after it.
+
+        The window is a minute, or a tenth of the shortest interval when intervals are
+        tiny (people try the app out with intervals of seconds).
+        """
+        if self.is_paused(now):
+            return ()
+        intervals = [s.every for s in self.settings.reminders.values() if s.enabled]
+        window = min([MERGE_WINDOW, *(every / 10 for every in intervals)])
+        return tuple(kind for kind, due in self.upcoming() if due <= now + window)
+
+    def is_paused(self, now: datetime) -> bool:
+        """Tell whether reminders are paused at ``now``."""
+        return self.paused_until is not None and now < self.paused_until
+
+    def restarted(self, kinds: Iterable[ReminderKind], now: datetime) -> ReminderPlan:
+        """Restart the timers of ``kinds`` at ``now`` (they fired, or the person rested)."""
+        started = dict(self.started)
+        started.update(dict.fromkeys(kinds, now))
+        return replace(self, started=MappingProxyType(started))
+
+    def paused(self, until: datetime) -> ReminderPlan:
+        """Hold every reminder until ``until``; the timers restart then."""
+        return replace(self, paused_until=until)
+
+    def resumed(self, now: datetime) -> ReminderPlan:
+        """End a pause now: timers restart from now."""
+        return replace(self, paused_until=None).restarted(ReminderKind, now)
+
+    def with_settings(self, settings: Settings, now: datetime) -> ReminderPlan:
+        """Adopt new settings; a kind switched on, or whose interval changed, starts now."""
+        started = dict(self.started)
+        for kind in ReminderKind:
+            if settings.interval(kind) != self.settings.interval(kind):
+                started[kind] = now
+        return replace(self, settings=settings, started=MappingProxyType(started))
+
+
+def _after_quiet_hours(quiet: QuietHours, due: datetime, every: timedelta) -> datetime:
+    """Move ``due`` out of quiet hours: the timer restarts when the window ends."""
+    # Bounded: an interval is at most a day, so two hops always clear the window.
+    for _ in range(3):
+        if not quiet.contains(due.timetz().replace(tzinfo=None)):
+            return due
+        end = due.replace(hour=quiet.end.hour, minute=quiet.end.minute, second=0, microsecond=0)
+        if end <= due:
+            end += timedelta(days=1)
+        due = end + every
+    return due
