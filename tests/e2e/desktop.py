@@ -234,8 +234,12 @@ class Desktop:
             found = [note for note in found if expected(note)]
             return bool(found)
 
+        def diagnose() -> str:
+            spawned = self._processes.describe(self._test) if self._test else ""
+            return _arrived(self.notifications(since=since)) + "\n" + spawned
+
         wanted = f"{expected} notification(s)" if isinstance(expected, int) else "a match"
-        wait_until(arrived, timeout, wanted, lambda: _arrived(self.notifications(since=since)), 0.1)
+        wait_until(arrived, timeout, wanted, diagnose, 0.1)
         return found
 
     # -- the notification server -----------------------------------------------------------

@@ -107,10 +107,12 @@ class ProcessGroup:
             names = ", ".join(f"{c.label} (exit {c.popen.returncode})" for c in dead)
             raise DesktopError(f"desktop process died: {names}\n{self.describe()}")
 
-    def describe(self) -> str:
-        """Every remembered process with its state and the end of its log, for error messages."""
+    def describe(self, owner: str | None = None) -> str:
+        """Processes (all, or ``owner``'s) with state and the end of their logs, for errors."""
         parts = []
         for child in self._children:
+            if owner is not None and child.owner != owner:
+                continue
             code = child.popen.poll()
             state = "running" if code is None else f"exited {code}"
             tail = _tail(child.log)
