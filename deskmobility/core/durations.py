@@ -22,7 +22,7 @@ def parse_duration(value: object) -> timedelta:
     if isinstance(value, bool):  # bool is an int subclass; true/false is never a duration
         raise DurationError(f"expected a duration such as {EXAMPLES}, got {value!r}")
     if isinstance(value, int):
-        return timedelta(seconds=value)
+        return _span(value, value)
     if not isinstance(value, str):
         raise DurationError(f"expected a duration such as {EXAMPLES}, got {value!r}")
     text = value.strip().lower()
@@ -32,7 +32,18 @@ def parse_duration(value: object) -> timedelta:
     units = [unit for _, unit in parts]
     if len(set(units)) != len(units) or units != sorted(units, key=_ORDER.index):
         raise DurationError(f"{value!r} repeats or reorders units; write it like {EXAMPLES}")
-    return timedelta(seconds=sum(int(n) * _UNIT_SECONDS[unit] for n, unit in parts))
+    try:
+        seconds = sum(int(n) * _UNIT_SECONDS[unit] for n, unit in parts)
+    except ValueError:  # int() refuses more than 4300 digits (sys.get_int_max_str_digits)
+        raise DurationError(f"{value[:20]!r}... is too long to be a duration") from None
+    return _span(seconds, value)
+
+
+def _span(seconds: int, written: object) -> timedelta:
+    try:
+        return timedelta(seconds=seconds)
+    except OverflowError:  # timedelta ends at 999999999 days
+        raise DurationError(f"{written!r} is too long to be a duration") from None
 
 
 def format_duration(span: timedelta) -> str:
