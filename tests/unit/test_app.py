@@ -1,0 +1,188 @@
+"""The App's behaviour, driven by hand: an injected clock, a timer the test fires, a real store.
+
+The timer and the outbox here are test doubles for the APScheduler and notifier adapters,
+which have their own tests against the real thing (tests/e2e).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from deskmobility.adapters.store import Store
+from deskmobility.app import App
+from deskmobility.core.config import ConfigError, Problem, ReminderSettings, Settings
+from deskmobility.core.kinds import ReminderKind
+
+MIN = timedelta(minutes=1)
+
+
+@dataclass
+class HandFiredTimer:
+    """Records armed jobs; ``run_until`` fires them in time order as the clock moves."""
+
+    clock: object
+    jobs: dict[str, tuple[datetime, Callable[[], None]]] = field(default_factory=dict)
+
+    def at(self, job_id: str, when: datetime, action: Callable[[], None]) -> None:
+        self.jobs[job_id] = (when, action)
+
+    def cancel(self, job_id: str) -> None:
+        self.jobs.pop(job_id, None)
+
+    def run_until(self, end: datetime) -> None:
+        while self.jobs:
+            job_id, (when, action) = min(self.jobs.items(), key=lambda item: item[1][0])
+            if when > end:
+                break
+            del self.jobs[job_id]
+            self.clock.advance(max(timedelta(0), when - self.clock.now()))  # type: ignore[attr-defined]
+            action()
+        self.clock.advance(max(timedelta(0), end - self.clock.now()))  # type: ignore[attr-defined]
+
+
+@dataclass
+class RecordingOutbox:
+    sent: list[tuple[str, str]] = field(default_factory=list)
+
+    def post(self, title: str, body: str, timeout: timedelta) -> None:
+        self.sent.append((title, body))
+
+    def titles(self) -> list[str]:
+        return [title for title, _ in self.sent]
+
+
+def settings(posture: int = 30, head: int = 20, stretch: int = 45) -> Settings:
+    return Settings(
+        reminders={
+            ReminderKind.POSTURE: ReminderSettings(True, timedelta(minutes=posture)),
+            ReminderKind.HEAD: ReminderSettings(True, timedelta(minutes=head)),
+            ReminderKind.STRETCH: ReminderSettings(True, timedelta(minutes=stretch)),
+        }
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    opened, _ = Store.open(tmp_path / "history.sqlite3")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def make_app(clock, store):
+    made: dict[str, object] = {}
+
+    def make(config: Settings | None = None) -> tuple[App, HandFiredTimer, RecordingOutbox]:
+        timer = HandFiredTimer(clock)
+        outbox = RecordingOutbox()
+        app = App(
+            settings=config or settings(), clock=clock, outbox=outbox, timer=timer, store=store
+        )
+        app.start()
+        made["app"] = app
+        return app, timer, outbox
+
+    return make
+
+
+def test_each_kind_fires_at_its_interval_with_an_exercise(make_app, clock, store) -> None:
+    app, timer, outbox = make_app(settings(posture=30, head=20, stretch=45))
+    start = clock.now()
+    timer.run_until(start + 21 * MIN)
+    assert outbox.titles() == ["Head position"]
+    assert "Try: " in outbox.sent[0][1]
+    timer.run_until(start + 46 * MIN)
+    assert outbox.titles() == ["Head position", "Posture check", "Head position", "Stretch break"]
+    history = store.history()
+    assert [event.kind for event in history] == ["reminder"] * 4
+    assert all(event.exercise for event in history)
+
+
+def test_kinds_due_together_arrive_as_one_notification(make_app, clock) -> None:
+    app, timer, outbox = make_app(settings(posture=20, head=20, stretch=20))
+    timer.run_until(clock.now() + 20 * MIN)
+    assert outbox.titles() == ["Posture check + Head position + Stretch break"]
+
+
+def test_micro_break_guides_once_and_moves_the_stretch_reminder(make_app, clock, store) -> None:
+    app, timer, outbox = make_app(settings(posture=600, head=600, stretch=45))
+    start = clock.now()
+    clock.advance(30 * MIN)
+    app.start_micro_break()
+    app.start_micro_break()  # a second click while it runs does nothing
+    assert len(outbox.sent) == 1
+    title, body = outbox.sent[0]
+    assert title.startswith("Micro-break: ")
+    assert "1. " in body
+    assert "2. " in body
+    assert app.status().break_running
+
+    timer.run_until(clock.now() + 10 * MIN)
+    assert outbox.titles()[-1] == "Micro-break done"
+    assert not app.status().break_running
+    # The stretch reminder due at 45 min moved back a full interval from the break's end.
+    due = app.status().next_due[ReminderKind.STRETCH]
+    assert due > start + 45 * MIN + 30 * MIN
+    kinds = [event.kind for event in store.history()]
+    assert kinds == ["micro_break_started", "micro_break_finished"]
+
+
+def test_pause_holds_reminders_and_resume_restarts_the_timers(make_app, clock) -> None:
+    app, timer, outbox = make_app(settings(posture=30, head=20, stretch=45))
+    start = clock.now()
+    app.pause_for(60 * MIN)
+    assert app.status().paused_until == start + 60 * MIN
+    timer.run_until(start + 59 * MIN)
+    assert outbox.sent == []
+    app.resume()
+    assert app.status().paused_until is None
+    timer.run_until(start + 59 * MIN + 21 * MIN)
+    assert outbox.titles() == ["Head position"]
+
+
+def test_a_pause_that_runs_out_brings_no_burst(make_app, clock) -> None:
+    app, timer, outbox = make_app(settings(posture=30, head=20, stretch=45))
+    start = clock.now()
+    app.pause_for(120 * MIN)
+    timer.run_until(start + 121 * MIN)
+    assert outbox.sent == []
+    timer.run_until(start + 141 * MIN)
+    assert outbox.titles() == ["Head position"]
+
+
+def test_pause_survives_a_restart(make_app, clock, store) -> None:
+    app, _, _ = make_app()
+    app.pause_for(60 * MIN)
+    again, _, _ = make_app()
+    assert again.status().paused_until == clock.now() + 60 * MIN
+
+
+def test_a_rejected_config_is_told_once(make_app) -> None:
+    app, _, outbox = make_app()
+    error = ConfigError([Problem("c.toml", 3, "reminders.head.every", "bad")])
+    app.config_rejected(error)
+    app.config_rejected(error)
+    assert outbox.titles() == ["Config not applied"]
+    assert "c.toml:3: reminders.head.every: bad" in outbox.sent[0][1]
+    assert app.status().config_problem is not None
+
+
+def test_new_settings_apply_and_clear_the_problem(make_app, clock) -> None:
+    app, timer, outbox = make_app(settings(posture=30, head=20, stretch=45))
+    app.config_rejected(ConfigError([Problem("c.toml", 1, "", "bad")]))
+    app.apply_settings(settings(posture=5, head=600, stretch=600))
+    assert app.status().config_problem is None
+    timer.run_until(clock.now() + 6 * MIN)
+    assert outbox.titles()[-1] == "Posture check"
+
+
+def test_next_line_says_what_comes_next(make_app, clock) -> None:
+    app, _, _ = make_app(settings(posture=30, head=20, stretch=45))
+    assert app.next_line() == "Next: head position in 20 min"
+    app.pause_for(60 * MIN)
+    assert app.next_line().startswith("Paused until ")
