@@ -35,7 +35,7 @@ VENV="$REPO/.venv"
 PYTHON="${PYTHON:-python3}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 
-say() { printf '==> %s\n' "$*"; }
+say() { printf '==> [%4ss] %s\n' "$SECONDS" "$*"; }
 die() { printf 'dev.sh: %s\n' "$*" >&2; exit 1; }
 usage() {
   sed -n '3,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
