@@ -26,10 +26,12 @@ from deskmobility.core.messages import (
     micro_break_message,
     reminder_message,
 )
+from deskmobility.core.presence import CameBack, Presence, suspended_for
 from deskmobility.core.schedule import ReminderPlan
 from deskmobility.core.session import BreakSession
 
 if TYPE_CHECKING:
+    from deskmobility.adapters.idle import IdleMonitor
     from deskmobility.adapters.notify.outbox import Outbox
     from deskmobility.adapters.store import Store
     from deskmobility.adapters.timer import Timer
@@ -38,6 +40,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REMINDER_TIMEOUT = timedelta(seconds=20)
+# How often to look at idle time (and for a suspend): once a minute is cheap, and finds
+# every absence longer than natural_break plus a minute.
+PRESENCE_EVERY = timedelta(minutes=1)
 PROGRESS_STEPS = 8
 
 
@@ -50,6 +55,7 @@ class Status:
     break_running: bool
     break_progress: float | None
     config_problem: str | None
+    away: bool
 
 
 class App:
@@ -63,6 +69,7 @@ class App:
         outbox: Outbox,
         timer: Timer,
         store: Store,
+        idle: IdleMonitor | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self._lock = threading.RLock()
@@ -80,6 +87,9 @@ class App:
             plan = plan.paused(paused_until)
         self._plan = plan
         self._session: BreakSession | None = None
+        self._idle = idle
+        self._presence = Presence()
+        self._last_tick = (now, clock.monotonic())
         self._config_problem: str | None = None
         self._told: set[str] = set()
         self.on_change: list[Callable[[], None]] = []
@@ -177,6 +187,7 @@ class App:
                 break_running=self._session is not None and self._session.running(now),
                 break_progress=self._progress(now),
                 config_problem=self._config_problem,
+                away=self._presence.away,
             )
 
     def next_line(self) -> str:
@@ -213,7 +224,8 @@ class App:
     def _on_due(self) -> None:
         with self._lock:
             now = self._clock.now()
-            kinds = self._plan.due_now(now)
+            self._sense(now)
+            kinds = () if self._presence.away else self._plan.due_now(now)
             if kinds:
                 exercise = self._choose(lead_kind(kinds))
                 self._post(reminder_message(kinds, exercise), REMINDER_TIMEOUT)
@@ -233,10 +245,37 @@ class App:
             self._plan = self._plan.restarted([ReminderKind.STRETCH], now)
             self._arm()
 
+    def _sense(self, now: datetime) -> None:
+        """Notice a suspend or an absence, and count either as a break: timers restart."""
+        monotonic = self._clock.monotonic()
+        gap = suspended_for(*self._last_tick, now, monotonic)
+        self._last_tick = (now, monotonic)
+        if gap is not None:
+            log.info("the computer slept (or the clock jumped) for %s; timers restart", gap)
+            self._plan = self._plan.restarted(ReminderKind, now)
+            self._presence = Presence()
+            self._record("suspend", None, None, detail=f"{int(gap.total_seconds())}s")
+            return
+        idle = self._idle.idle_for() if self._idle is not None else None
+        self._presence, event = self._presence.observe(now, idle, self._settings.natural_break)
+        if isinstance(event, CameBack):
+            log.info("back after %s away; timers restart", event.away_for)
+            self._plan = self._plan.restarted(ReminderKind, event.at)
+            seconds = int(event.away_for.total_seconds())
+            self._record("natural_break", None, None, detail=f"{seconds}s")
+        elif event is not None:
+            log.info("away since %s; reminders wait", f"{event.since:%H:%M:%S}")
+
+    def _check_presence(self) -> None:
+        with self._lock:
+            self._sense(self._clock.now())
+            self._arm()
+
     def _arm(self) -> None:
         """Point each kind's job at its next due time, and the icon refresh at its next step."""
+        self._timer.at("presence", self._clock.now() + PRESENCE_EVERY, self._check_presence)
         for kind in ReminderKind:
-            due = self._plan.next_due(kind)
+            due = None if self._presence.away else self._plan.next_due(kind)
             if due is None:
                 self._timer.cancel(f"reminder-{kind}")
             else:

@@ -98,13 +98,26 @@ def launch(config: Path | None, no_tray: bool) -> int:
     settings, config_error = read_settings(config, paths.state_dir)
     store, store_message = open_store(paths.data_dir)
 
+    from deskmobility.adapters.idle import select_idle_monitor  # noqa: PLC0415
     from deskmobility.adapters.timer import Timer  # noqa: PLC0415
     from deskmobility.app import App  # noqa: PLC0415
     from deskmobility.core.clock import SystemClock  # noqa: PLC0415
 
     outbox = _make_outbox()
+    idle, why = select_idle_monitor()
+    if idle.REPORTS_IDLE:
+        log.info("idle time: %s", why)
+    else:
+        log.warning("running without idle awareness: %s", why)
     timer = Timer()
-    app = App(settings=settings, clock=SystemClock(), outbox=outbox, timer=timer, store=store)
+    app = App(
+        settings=settings,
+        clock=SystemClock(),
+        outbox=outbox,
+        timer=timer,
+        store=store,
+        idle=idle if idle.REPORTS_IDLE else None,
+    )
     if store_message:
         app.tell_once("History", store_message)
     if config_error is not None:

@@ -73,15 +73,44 @@ def store(tmp_path: Path):
     opened.close()
 
 
+class ScriptedIdle:
+    """Stands in for an idle adapter: the test says when input last happened.
+
+    ``last_input = None`` is someone typing all the time.
+    """
+
+    name = "scripted"
+    REPORTS_IDLE = True
+
+    def __init__(self, clock) -> None:
+        self.clock = clock
+        self.last_input: datetime | None = None
+
+    def idle_for(self) -> timedelta:
+        if self.last_input is None:
+            return timedelta(0)
+        return self.clock.now() - self.last_input
+
+
 @pytest.fixture
-def make_app(clock, store):
+def idle(clock) -> ScriptedIdle:
+    return ScriptedIdle(clock)
+
+
+@pytest.fixture
+def make_app(clock, store, idle):
     made: dict[str, object] = {}
 
     def make(config: Settings | None = None) -> tuple[App, HandFiredTimer, RecordingOutbox]:
         timer = HandFiredTimer(clock)
         outbox = RecordingOutbox()
         app = App(
-            settings=config or settings(), clock=clock, outbox=outbox, timer=timer, store=store
+            settings=config or settings(),
+            clock=clock,
+            outbox=outbox,
+            timer=timer,
+            store=store,
+            idle=idle,
         )
         app.start()
         made["app"] = app
@@ -186,3 +215,44 @@ def test_next_line_says_what_comes_next(make_app, clock) -> None:
     assert app.next_line() == "Next: head position in 20 min"
     app.pause_for(60 * MIN)
     assert app.next_line().startswith("Paused until ")
+
+
+def test_no_reminder_while_away_and_timers_restart_on_return(make_app, clock, idle, store) -> None:
+    app, timer, outbox = make_app(settings(posture=30, head=20, stretch=45))
+    start = clock.now()
+    # Typing until 15 min, then away for an hour.
+    timer.run_until(start + 15 * MIN)
+    idle.last_input = clock.now()
+    timer.run_until(start + 75 * MIN)
+    assert outbox.sent == []
+    assert app.status().away
+    # Back at 75 min: nothing stale waits; the first reminder is a full interval later.
+    idle.last_input = None
+    timer.run_until(start + 76 * MIN)
+    assert not app.status().away
+    assert outbox.sent == []
+    timer.run_until(start + 75 * MIN + 21 * MIN)
+    assert outbox.titles() == ["Head position"]
+    breaks = [event for event in store.history() if event.kind == "natural_break"]
+    assert len(breaks) == 1
+
+
+def test_a_short_absence_is_not_a_break(make_app, clock, idle) -> None:
+    app, timer, outbox = make_app(settings(posture=600, head=20, stretch=600))
+    start = clock.now()
+    idle.last_input = start
+    timer.run_until(start + 4 * MIN)  # idle 4 min, under the 5 min natural break
+    idle.last_input = None
+    timer.run_until(start + 21 * MIN)
+    assert outbox.titles() == ["Head position"]
+
+
+def test_waking_from_suspend_brings_no_burst(make_app, clock, idle) -> None:
+    app, timer, outbox = make_app(settings(posture=30, head=20, stretch=45))
+    start = clock.now()
+    timer.run_until(start + 10 * MIN)
+    clock.jump(3 * 60 * MIN)  # the lid was shut for three hours
+    timer.run_until(clock.now() + 19 * MIN)
+    assert outbox.sent == []
+    timer.run_until(clock.now() + 2 * MIN)
+    assert outbox.titles() == ["Head position"]
