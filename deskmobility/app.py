@@ -43,6 +43,8 @@ REMINDER_TIMEOUT = timedelta(seconds=20)
 # How often to look at idle time (and for a suspend): once a minute is cheap, and finds
 # every absence longer than natural_break plus a minute.
 PRESENCE_EVERY = timedelta(minutes=1)
+# While do-not-disturb or a fullscreen window holds reminders, look again this often.
+HELD_RECHECK = timedelta(seconds=30)
 PROGRESS_STEPS = 8
 
 
@@ -56,6 +58,7 @@ class Status:
     break_progress: float | None
     config_problem: str | None
     away: bool
+    held: str | None
 
 
 class App:
@@ -70,6 +73,7 @@ class App:
         timer: Timer,
         store: Store,
         idle: IdleMonitor | None = None,
+        interruption: Callable[[], str | None] | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self._lock = threading.RLock()
@@ -88,6 +92,8 @@ class App:
         self._plan = plan
         self._session: BreakSession | None = None
         self._idle = idle
+        self._interruption = interruption
+        self._held: str | None = None
         self._presence = Presence()
         self._last_tick = (now, clock.monotonic())
         self._config_problem: str | None = None
@@ -188,6 +194,7 @@ class App:
                 break_progress=self._progress(now),
                 config_problem=self._config_problem,
                 away=self._presence.away,
+                held=self._held,
             )
 
     def next_line(self) -> str:
@@ -226,6 +233,13 @@ class App:
             now = self._clock.now()
             self._sense(now)
             kinds = () if self._presence.away else self._plan.due_now(now)
+            if kinds and self._interruption is not None:
+                # Holding is not resting: timers keep their times, and when the hold ends
+                # everything owed arrives as one notification.
+                self._held = self._interruption()
+                if self._held is not None:
+                    log.info("reminder held: %s", self._held)
+                    kinds = ()
             if kinds:
                 exercise = self._choose(lead_kind(kinds))
                 self._post(reminder_message(kinds, exercise), REMINDER_TIMEOUT)
@@ -266,6 +280,16 @@ class App:
         elif event is not None:
             log.info("away since %s; reminders wait", f"{event.since:%H:%M:%S}")
 
+    def _check_held(self) -> None:
+        with self._lock:
+            if self._interruption is not None:
+                self._held = self._interruption()
+            if self._held is None:
+                log.info("hold ended")
+                self._on_due()
+            else:
+                self._arm()
+
     def _check_presence(self) -> None:
         with self._lock:
             self._sense(self._clock.now())
@@ -273,9 +297,15 @@ class App:
 
     def _arm(self) -> None:
         """Point each kind's job at its next due time, and the icon refresh at its next step."""
-        self._timer.at("presence", self._clock.now() + PRESENCE_EVERY, self._check_presence)
+        now = self._clock.now()
+        self._timer.at("presence", now + PRESENCE_EVERY, self._check_presence)
+        if self._held is None:
+            self._timer.cancel("held")
+        else:
+            self._timer.at("held", now + HELD_RECHECK, self._check_held)
         for kind in ReminderKind:
-            due = None if self._presence.away else self._plan.next_due(kind)
+            waiting = self._presence.away or self._held is not None
+            due = None if waiting else self._plan.next_due(kind)
             if due is None:
                 self._timer.cancel(f"reminder-{kind}")
             else:

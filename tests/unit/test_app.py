@@ -120,7 +120,7 @@ def make_app(clock, store, idle):
 
 
 def test_each_kind_fires_at_its_interval_with_an_exercise(make_app, clock, store) -> None:
-    app, timer, outbox = make_app(settings(posture=30, head=20, stretch=45))
+    _app, timer, outbox = make_app(settings(posture=30, head=20, stretch=45))
     start = clock.now()
     timer.run_until(start + 21 * MIN)
     assert outbox.titles() == ["Head position"]
@@ -133,7 +133,7 @@ def test_each_kind_fires_at_its_interval_with_an_exercise(make_app, clock, store
 
 
 def test_kinds_due_together_arrive_as_one_notification(make_app, clock) -> None:
-    app, timer, outbox = make_app(settings(posture=20, head=20, stretch=20))
+    _app, timer, outbox = make_app(settings(posture=20, head=20, stretch=20))
     timer.run_until(clock.now() + 20 * MIN)
     assert outbox.titles() == ["Posture check + Head position + Stretch break"]
 
@@ -238,7 +238,7 @@ def test_no_reminder_while_away_and_timers_restart_on_return(make_app, clock, id
 
 
 def test_a_short_absence_is_not_a_break(make_app, clock, idle) -> None:
-    app, timer, outbox = make_app(settings(posture=600, head=20, stretch=600))
+    _app, timer, outbox = make_app(settings(posture=600, head=20, stretch=600))
     start = clock.now()
     idle.last_input = start
     timer.run_until(start + 4 * MIN)  # idle 4 min, under the 5 min natural break
@@ -248,7 +248,7 @@ def test_a_short_absence_is_not_a_break(make_app, clock, idle) -> None:
 
 
 def test_waking_from_suspend_brings_no_burst(make_app, clock, idle) -> None:
-    app, timer, outbox = make_app(settings(posture=30, head=20, stretch=45))
+    _app, timer, outbox = make_app(settings(posture=30, head=20, stretch=45))
     start = clock.now()
     timer.run_until(start + 10 * MIN)
     clock.jump(3 * 60 * MIN)  # the lid was shut for three hours
@@ -256,3 +256,60 @@ def test_waking_from_suspend_brings_no_burst(make_app, clock, idle) -> None:
     assert outbox.sent == []
     timer.run_until(clock.now() + 2 * MIN)
     assert outbox.titles() == ["Head position"]
+
+
+class SwitchableHold:
+    """Stands in for the do-not-disturb / fullscreen checks."""
+
+    def __init__(self) -> None:
+        self.reason: str | None = None
+
+    def __call__(self) -> str | None:
+        return self.reason
+
+
+def test_do_not_disturb_defers_without_resetting_and_ends_with_one_reminder(clock, store) -> None:
+    hold = SwitchableHold()
+    timer = HandFiredTimer(clock)
+    outbox = RecordingOutbox()
+    app = App(
+        settings=settings(posture=30, head=20, stretch=45),
+        clock=clock,
+        outbox=outbox,
+        timer=timer,
+        store=store,
+        interruption=hold,
+    )
+    app.start()
+    start = clock.now()
+    hold.reason = "do not disturb"
+    timer.run_until(start + 50 * MIN)  # a 50-minute call: head, posture, stretch all fall due
+    assert outbox.sent == []
+    assert app.status().held == "do not disturb"
+    hold.reason = None
+    timer.run_until(start + 51 * MIN)
+    assert outbox.titles() == ["Posture check + Head position + Stretch break"]
+    assert app.status().held is None
+
+
+def test_a_hold_keeps_the_timers_of_kinds_not_yet_due(clock, store) -> None:
+    hold = SwitchableHold()
+    timer = HandFiredTimer(clock)
+    outbox = RecordingOutbox()
+    app = App(
+        settings=settings(posture=30, head=20, stretch=45),
+        clock=clock,
+        outbox=outbox,
+        timer=timer,
+        store=store,
+        interruption=hold,
+    )
+    app.start()
+    start = clock.now()
+    hold.reason = "a fullscreen window"
+    timer.run_until(start + 25 * MIN)  # head held at 20
+    hold.reason = None
+    timer.run_until(start + 26 * MIN)
+    assert outbox.titles() == ["Head position"]
+    timer.run_until(start + 31 * MIN)  # posture still at 30: the hold did not reset it
+    assert outbox.titles() == ["Head position", "Posture check"]
