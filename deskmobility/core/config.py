@@ -62,6 +62,8 @@ class Settings:
     custom_exercises: tuple[Exercise, ...] = ()
     quiet_hours: QuietHours | None = None
     natural_break: timedelta = timedelta(minutes=5)
+    hold_during_do_not_disturb: bool = True
+    hold_during_fullscreen: bool = True
 
     def interval(self, kind: ReminderKind) -> timedelta | None:
         """The interval of an enabled reminder kind, or None when it is switched off."""
@@ -176,7 +178,7 @@ _TOP = ("reminders", "exercises", "quiet_hours", "breaks")
 _REMINDER_KEYS = ("enabled", "every")
 _EXERCISE_KEYS = ("floor_space", "equipment", "custom")
 _QUIET_KEYS = ("enabled", "start", "end")
-_BREAK_KEYS = ("natural_break",)
+_BREAK_KEYS = ("natural_break", "hold_during_do_not_disturb", "hold_during_fullscreen")
 
 
 def _reminders(check: _Checker, doc: Mapping[str, object]) -> dict[ReminderKind, ReminderSettings]:
@@ -264,6 +266,8 @@ def parse_settings(text: str, source: str) -> Settings:
     quiet = _quiet_hours(check, doc)
     breaks = check.table(doc.get("breaks", {}), ("breaks",), _BREAK_KEYS)
     natural = check.duration(breaks, ("breaks",), "natural_break", Settings.natural_break)
+    dnd = check.boolean(breaks, ("breaks",), "hold_during_do_not_disturb", default=True)
+    fullscreen = check.boolean(breaks, ("breaks",), "hold_during_fullscreen", default=True)
     if check.problems:
         raise ConfigError(check.problems)
     return Settings(
@@ -272,6 +276,8 @@ def parse_settings(text: str, source: str) -> Settings:
         custom_exercises=custom,
         quiet_hours=quiet,
         natural_break=natural,
+        hold_during_do_not_disturb=dnd,
+        hold_during_fullscreen=fullscreen,
     )
 
 
