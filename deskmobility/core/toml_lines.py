@@ -10,6 +10,7 @@ over several lines (arrays, triple-quoted strings), whose inner lines it skips.
 from __future__ import annotations
 
 import re
+import tomllib
 
 KeyPath = tuple[str | int, ...]
 
@@ -22,36 +23,73 @@ _PART = re.compile(rf"{_BARE}|{_QUOTED}")
 
 
 def _split_key(text: str) -> tuple[str, ...]:
-    return tuple(raw[1:-1] if raw[:1] in "\"'" else raw for raw in _PART.findall(text))
+    return tuple(_unquote(raw) for raw in _PART.findall(text))
 
 
-def _open_brackets(value: str) -> int:
-    """Net bracket depth of a value, ignoring brackets inside strings and comments."""
+def _unquote(raw: str) -> str:
+    if raw.startswith('"'):  # escapes (\", \u00e9) read as tomllib reads them
+        try:
+            return str(tomllib.loads(f"k = {raw}")["k"])
+        except tomllib.TOMLDecodeError:
+            return raw[1:-1]
+    return raw[1:-1] if raw.startswith("'") else raw
+
+
+def _string_end(text: str, start: int, fence: str) -> int:
+    """Index just past the ``fence`` that closes a string opened before ``start``; -1 if none."""
+    index = start
+    while index < len(text):
+        if text.startswith(fence, index):
+            end = index + len(fence)
+            if len(fence) > 1:  # """a"""" ends with a quote: up to two more belong to the string
+                while end < min(len(text), index + 5) and text[end] == fence[0]:
+                    end += 1
+            return end
+        index += 2 if text[index] == "\\" and fence[0] == '"' else 1
+    return -1
+
+
+def _scan_value(value: str) -> tuple[int, str]:
+    """Net bracket depth of (part of) a value, and the fence of a multi-line string left open.
+
+    Brackets inside strings do not count, and a comment ends the value.
+    """
     depth = 0
-    quote = ""
-    escaped = False
-    for char in value:
-        if quote:
-            if escaped:
-                escaped = False
-            elif char == "\\" and quote == '"':
-                escaped = True
-            elif char == quote:
-                quote = ""
-        elif char in "\"'":
-            quote = char
-        elif char == "#":
+    index = 0
+    while index < len(value):
+        char = value[index]
+        if char in "\"'":
+            fence = value[index : index + 3]
+            if fence not in ('"""', "'''"):
+                fence = char
+            end = _string_end(value, index + len(fence), fence)
+            if end < 0:
+                return depth, fence if len(fence) > 1 else ""
+            index = end
+            continue
+        if char == "#":
             break
-        elif char in "[{":
+        if char in "[{":
             depth += 1
         elif char in "]}":
             depth -= 1
-    return depth
+        index += 1
+    return depth, ""
 
 
-def _table_path(header: re.Match[str], counts: dict[tuple[str, ...], int]) -> KeyPath:
-    """The path of a ``[table]``, or of the next element of an ``[[array]]`` of tables."""
-    path = _split_key(header.group(2))
+def _table_path(header: re.Match[str], counts: dict[KeyPath, int]) -> KeyPath:
+    """The path of a ``[table]``, or of the next element of an ``[[array]]`` of tables.
+
+    A header below an array of tables (``[[fruit]]`` then ``[fruit.taste]``) belongs to
+    the array's latest element, so the path gets that element's index.
+    """
+    names = _split_key(header.group(2))
+    path: KeyPath = ()
+    for name in names[:-1]:
+        path = (*path, name)
+        if path in counts:
+            path = (*path, counts[path])
+    path = (*path, *names[-1:])
     if header.group(1) != "[[":
         return path
     index = counts.get(path, -1) + 1
@@ -68,31 +106,38 @@ class KeyLines:
 
     def _scan(self, text: str) -> None:
         table: KeyPath = ()
-        counts: dict[tuple[str, ...], int] = {}
+        counts: dict[KeyPath, int] = {}
         depth = 0
-        in_multiline = ""
-        for number, line in enumerate(text.splitlines(), start=1):
-            if in_multiline:
-                if line.count(in_multiline) % 2 == 1:
-                    in_multiline = ""
-                continue
-            if depth > 0:
-                depth += _open_brackets(line)
-                continue
-            header = _HEADER.match(line)
-            if header:
-                table = _table_path(header, counts)
-                self._lines.setdefault(table, number)
-                continue
-            assign = _ASSIGN.match(line)
-            if assign:
-                self._lines.setdefault((*table, *_split_key(assign.group(1))), number)
-                value = line[assign.end() :]
-                for fence in ('"""', "'''"):
-                    if value.count(fence) % 2 == 1:
-                        in_multiline = fence
-                if not in_multiline:
-                    depth = max(0, _open_brackets(value))
+        fence = ""
+        # Only "\n" ends a line in TOML (and in tomllib's error positions); splitlines()
+        # would also split at characters a comment may hold, such as U+2028.
+        for number, line in enumerate(text.split("\n"), start=1):
+            value = line
+            if fence:  # inside a multi-line string: skip to where it ends
+                end = _string_end(line, 0, fence)
+                if end < 0:
+                    continue
+                value = line[end:]
+            elif depth <= 0:
+                header = _HEADER.match(line)
+                if header:
+                    table = _table_path(header, counts)
+                    self._lines.setdefault(table, number)
+                    continue
+                value = self._assignment(line, table, number)
+                depth = 0
+            opened, fence = _scan_value(value)
+            depth += opened
+
+    def _assignment(self, line: str, table: KeyPath, number: int) -> str:
+        """Record the key of a ``key = value`` line and return the value text ("" if none)."""
+        assign = _ASSIGN.match(line)
+        if not assign:
+            return ""
+        key = _split_key(assign.group(1))
+        for end in range(1, len(key) + 1):  # "head.every" also places "head"
+            self._lines.setdefault((*table, *key[:end]), number)
+        return line[assign.end() :]
 
     def line_of(self, path: KeyPath) -> int | None:
         """Return the line of ``path`` or of its nearest enclosing table; None if not found."""
