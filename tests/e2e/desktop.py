@@ -41,7 +41,15 @@ from .processes import DesktopError, ProcessGroup, wait_until
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-__all__ = ["REQUIRED", "SNI_HOST", "Desktop", "DesktopError", "Notification", "missing_programs"]
+__all__ = [
+    "REQUIRED",
+    "SNI_HOST",
+    "Desktop",
+    "DesktopError",
+    "Notification",
+    "missing_programs",
+    "wait_until",
+]
 
 DUNSTRC = Path(__file__).with_name("dunstrc")
 NOTIFICATIONS = "org.freedesktop.Notifications"
@@ -310,7 +318,11 @@ class Desktop:
         self._sni_host = True
 
     def sni_items(self) -> list[str]:
-        """The StatusNotifierItems registered with the watcher (bus name + object path)."""
+        """The items registered with the SNI watcher, as it names them.
+
+        An app using libayatana-appindicator (pystray's appindicator backend) shows up as
+        its unique bus name, such as ``":1.23"``; wait for one with ``wait_until``.
+        """
         reply = self._watcher_property("RegisteredStatusNotifierItems")
         return re.findall(r'^\s*string "(.*)"$', reply, flags=re.MULTILINE)
 

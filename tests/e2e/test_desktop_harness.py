@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import signal
+import sys
 from typing import TYPE_CHECKING
 
 import pytest
 from PIL import Image
 
 from .dbus_capture import split_signature
-from .desktop import REQUIRED, DesktopError, missing_programs
+from .desktop import REQUIRED, DesktopError, missing_programs, wait_until
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -82,10 +83,35 @@ def test_notifications_fail_while_dunst_is_down_and_work_after_restart(desktop: 
     assert [n.summary for n in desktop.wait_for_notifications(1)] == ["Back"]
 
 
-def test_sni_host_registers_with_the_watcher(desktop: Desktop) -> None:
-    desktop.start_sni_host()
+RED_ICON = """
+import pystray
+from PIL import Image
+pystray.Icon("harness", Image.new("RGB", (32, 32), (255, 0, 0)), "harness").run()
+"""
 
-    assert desktop.sni_items() == []  # the host is up; no app has registered an item
+
+@pytest.mark.parametrize(
+    ("backend", "where"),
+    [("gtk", (1012, 12)), ("appindicator", (1012, 756))],
+    ids=["xembed-trayer-top", "sni-host-bottom"],
+)
+def test_a_pystray_icon_shows_in_the_tray_host_for_its_backend(
+    desktop: Desktop, backend: str, where: tuple[int, int]
+) -> None:
+    desktop.start_sni_host()
+    items_before = desktop.sni_items()
+
+    desktop.spawn([sys.executable, "-c", RED_ICON], name="icon", env={"PYSTRAY_BACKEND": backend})
+
+    if backend == "appindicator":
+        wait_until(lambda: len(desktop.sni_items()) > len(items_before), 10, "an SNI item")
+    x, y = where
+
+    def red_there() -> bool:
+        with Image.open(desktop.screenshot("tray.png")) as image:
+            return bool(image.convert("RGB").getpixel((x, y)) == (255, 0, 0))
+
+    wait_until(red_there, 10, f"a red icon at {where}", step=0.3)
 
 
 def test_missing_programs_are_named_with_their_packages() -> None:
