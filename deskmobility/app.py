@@ -209,6 +209,10 @@ class App:
             kind, due = upcoming[0]
             return f"Next: {kind.heading.lower()} in {humanize(due - now)}"
 
+    def now(self) -> datetime:
+        """The app's clock reading."""
+        return self._clock.now()
+
     @property
     def store(self) -> Store:
         """The state and history store."""

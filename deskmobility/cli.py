@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 
 from deskmobility import __version__
@@ -33,7 +34,22 @@ def _parser() -> argparse.ArgumentParser:
     exercises.add_argument("--config", type=Path, help="include this config's own exercises")
 
     commands.add_parser("checklist", help="print the ergonomic workspace checklist")
+
+    stats = commands.add_parser("stats", help="breaks per day, micro-breaks, streak")
+    stats.add_argument("--days", type=_positive_int, default=7, help="how many days (default 7)")
+    stats.add_argument("--json", action="store_true", help="print JSON")
+    stats.add_argument("--chart", type=Path, metavar="FILE.png", help="also draw a PNG chart")
     return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days, got {text!r}") from None
+    if not 1 <= value <= 3660:  # noqa: PLR2004
+        raise argparse.ArgumentTypeError("expected between 1 and 3660 days")
+    return value
 
 
 def _run_options(parser: argparse.ArgumentParser) -> None:
@@ -63,6 +79,8 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         return _check_config(args.path)
     if command == "exercises":
         return _exercises(args.json, args.config)
+    if command == "stats":
+        return _stats(args.days, args.json, args.chart)
     return _checklist()
 
 
@@ -145,4 +163,61 @@ def _checklist() -> int:
     print("Ergonomic workspace checklist")
     for item in CHECKLIST:
         print(f"  [ ] {item.label}: {item.target}")
+    return 0
+
+
+def _stats(days: int, as_json: bool, chart: Path | None) -> int:
+    from deskmobility.adapters.files import HISTORY_NAME, Paths  # noqa: PLC0415
+    from deskmobility.adapters.store import Store, StoreError  # noqa: PLC0415
+    from deskmobility.core.clock import SystemClock  # noqa: PLC0415
+    from deskmobility.core.durations import humanize  # noqa: PLC0415
+    from deskmobility.core.stats import summarize  # noqa: PLC0415
+
+    path = Paths.for_user().data_dir / HISTORY_NAME
+    if not path.exists():
+        print(f"No history yet ({path} does not exist): run deskmobility first.", file=sys.stderr)
+        return 1
+    try:
+        store, moved = Store.open(path)
+    except StoreError as error:
+        print(error, file=sys.stderr)
+        return 1
+    if moved:
+        print(moved, file=sys.stderr)
+    now = SystemClock().now()
+    with closing(store):
+        summary = summarize(store.history(), now, days)
+    if chart is not None:
+        from deskmobility.adapters.chart import draw_chart  # noqa: PLC0415
+
+        try:
+            draw_chart(summary, chart)
+        except (OSError, ValueError) as error:
+            print(f"{chart}: cannot write the chart: {error}", file=sys.stderr)
+            return 1
+    if as_json:
+        rows = [
+            {
+                "day": day.day.isoformat(),
+                "breaks": day.breaks,
+                "micro_breaks": day.micro_breaks,
+                "reminders": day.reminders,
+                "longest_without_break_seconds": int(day.longest_without_break.total_seconds()),
+            }
+            for day in summary.days
+        ]
+        print(json.dumps({"days": rows, "streak": summary.streak}, indent=2))
+        return 0
+    done = sum(day.micro_breaks for day in summary.days)
+    print(
+        f"Last {days} day{'s' * (days != 1)}: {summary.total_breaks} breaks, "
+        f"{done} micro-breaks done, streak {summary.streak} day{'s' * (summary.streak != 1)}"
+    )
+    for day in summary.days:
+        print(
+            f"  {day.day:%a %d %b}  breaks {day.breaks:>3}  micro-breaks {day.micro_breaks:>3}"
+            f"  longest without a break {humanize(day.longest_without_break)}"
+        )
+    if chart is not None:
+        print(f"Chart written to {chart}")
     return 0

@@ -12,7 +12,13 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from deskmobility.adapters.files import Paths, asset_path, atomic_write, load_config
+from deskmobility.adapters.files import (
+    HISTORY_NAME,
+    Paths,
+    asset_path,
+    atomic_write,
+    load_config,
+)
 from deskmobility.core.config import ConfigError, Settings, parse_settings_bytes
 
 if TYPE_CHECKING:
@@ -81,7 +87,7 @@ def open_store(data_dir: Path) -> tuple[Store, str | None]:
     from deskmobility.adapters.store import Store, StoreError  # noqa: PLC0415
 
     try:
-        return Store.open(data_dir / "history.sqlite3")
+        return Store.open(data_dir / HISTORY_NAME)
     except StoreError as error:
         fallback = Path(tempfile.mkdtemp(prefix="deskmobility-")) / "history.sqlite3"
         store, _ = Store.open(fallback)

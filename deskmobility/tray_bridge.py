@@ -12,10 +12,11 @@ from deskmobility.adapters.files import atomic_write, example_config
 from deskmobility.adapters.system_open import open_with_system
 from deskmobility.adapters.tray import ChecklistEntry, TrayView
 from deskmobility.core.checklist import CHECKLIST
+from deskmobility.core.stats import summarize
 
 if TYPE_CHECKING:
     from deskmobility.adapters.tray import Tray
-    from deskmobility.app import App
+    from deskmobility.app import App, Status
 
 log = logging.getLogger(__name__)
 
@@ -86,10 +87,28 @@ class TrayBridge:
                 for item in CHECKLIST
             ),
             break_progress=status.break_progress,
-            held_reason="Config has errors: see the log" if status.config_problem else None,
+            held_reason=_held_line(status),
+            today_line=self._today_line(),
             break_running=status.break_running,
         )
+
+    def _today_line(self) -> str:
+        now = self._app.now()
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        [today] = summarize(self._app.store.history(since=midnight), now, days=1).days
+        return f"Today: {today.breaks} break{'s' * (today.breaks != 1)}"
 
     def _refresh(self) -> None:
         if self.tray is not None:
             self.tray.refresh()
+
+
+def _held_line(status: Status) -> str | None:
+    """Why reminders are not arriving right now, if they are not."""
+    if status.held:
+        return f"Held: {status.held}"
+    if status.away:
+        return "Away: reminders wait until you are back"
+    if status.config_problem:
+        return "Config has errors: see the log"
+    return None

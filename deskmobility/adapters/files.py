@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -12,6 +13,7 @@ from deskmobility.core.config import ConfigError, Problem, Settings, parse_setti
 
 APP = "deskmobility"
 CONFIG_NAME = "config.toml"
+HISTORY_NAME = "history.sqlite3"
 
 
 @dataclass(frozen=True)
@@ -29,12 +31,17 @@ class Paths:
         """Resolve the platform's per-user folders (imports platformdirs only when called)."""
         import platformdirs  # noqa: PLC0415  # keeps `--version` and `check-config` light
 
+        with warnings.catch_warnings():
+            # Without XDG_RUNTIME_DIR platformdirs warns and uses /tmp/runtime-<uid>, which
+            # is what we want; the control socket code makes that folder private itself.
+            warnings.simplefilter("ignore")
+            runtime = platformdirs.user_runtime_path(APP)
         return cls(
             config_file=platformdirs.user_config_path(APP) / CONFIG_NAME,
             state_dir=platformdirs.user_state_path(APP),
             data_dir=platformdirs.user_data_path(APP),
             log_dir=platformdirs.user_log_path(APP),
-            runtime_dir=platformdirs.user_runtime_path(APP),
+            runtime_dir=runtime,
         )
 
 

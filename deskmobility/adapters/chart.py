@@ -1,0 +1,65 @@
+"""Draw the statistics as a PNG with pillow: bars of breaks per day, readable at a glance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from deskmobility.core.stats import Summary
+
+WIDTH, HEIGHT = 900, 420
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 60, 24, 64, 64
+BACKGROUND = (255, 255, 255)
+INK = (40, 40, 40)
+GRID = (225, 225, 225)
+BREAKS = (38, 132, 120)  # the icon's teal
+MICRO = (240, 160, 60)
+
+
+def draw_chart(summary: Summary, path: Path) -> None:
+    """Write a bar chart of breaks (and completed micro-breaks) per day to ``path``."""
+    from PIL import Image, ImageDraw, ImageFont  # noqa: PLC0415  # only `stats --chart` needs pillow
+
+    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=14)
+    title = ImageFont.load_default(size=20)
+    days = summary.days
+    top = max([1, *(day.breaks for day in days)])
+    plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    base = MARGIN_TOP + plot_h
+    draw.text(
+        (MARGIN_LEFT, 18),
+        f"Breaks per day: {summary.total_breaks} in {len(days)} days, streak {summary.streak}",
+        fill=INK,
+        font=title,
+    )
+    for value in range(top + 1):
+        if top > 10 and value % max(1, top // 5):  # noqa: PLR2004
+            continue
+        y = base - plot_h * value / top
+        draw.line([(MARGIN_LEFT, y), (WIDTH - MARGIN_RIGHT, y)], fill=GRID)
+        draw.text((MARGIN_LEFT - 8, y), str(value), fill=INK, font=font, anchor="rm")
+    slot = plot_w / max(1, len(days))
+    bar = max(4.0, slot * 0.6)
+    for index, day in enumerate(days):
+        x = MARGIN_LEFT + slot * index + (slot - bar) / 2
+        if day.breaks:
+            draw.rectangle([x, base - plot_h * day.breaks / top, x + bar, base], fill=BREAKS)
+        if day.micro_breaks:
+            inner = bar / 3
+            y = base - plot_h * day.micro_breaks / top
+            draw.rectangle([x + inner, y, x + 2 * inner, base], fill=MICRO)
+        if len(days) <= 14 or index % max(1, len(days) // 10) == 0:  # noqa: PLR2004
+            label = f"{day.day:%a}\n{day.day:%d %b}" if len(days) <= 14 else f"{day.day:%d %b}"  # noqa: PLR2004
+            draw.multiline_text(
+                (x + bar / 2, base + 8), label, fill=INK, font=font, anchor="ma", align="center"
+            )
+    draw.line([(MARGIN_LEFT, base), (WIDTH - MARGIN_RIGHT, base)], fill=INK, width=2)
+    legend_y = 24
+    for color, text in ((BREAKS, "all breaks"), (MICRO, "micro-breaks done")):
+        x = WIDTH - MARGIN_RIGHT - (300 if color == BREAKS else 170)
+        draw.rectangle([x, legend_y, x + 14, legend_y + 14], fill=color)
+        draw.text((x + 20, legend_y), text, fill=INK, font=font)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, format="PNG")

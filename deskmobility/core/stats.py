@@ -1,0 +1,105 @@
+"""Statistics from the history: breaks per day, micro-breaks completed, longest sitting, streak.
+
+A *break* is a micro-break completed or a natural break (time away). Pure: events in,
+numbers out; the day boundaries are those of the timezone of the ``today`` passed in.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Protocol
+
+BREAK_KINDS = frozenset({"micro_break_finished", "natural_break", "suspend"})
+
+
+class Event(Protocol):
+    """The two fields of a history event that statistics read."""
+
+    @property
+    def at(self) -> datetime:
+        """When it happened (timezone-aware)."""
+        ...
+
+    @property
+    def kind(self) -> str:
+        """What happened: "reminder", "micro_break_finished", "natural_break", ..."""
+        ...
+
+
+@dataclass(frozen=True)
+class DayStats:
+    """One calendar day."""
+
+    day: date
+    breaks: int
+    micro_breaks: int
+    reminders: int
+    longest_without_break: timedelta
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A span of days, oldest first, and the current streak."""
+
+    days: tuple[DayStats, ...]
+    streak: int
+
+    @property
+    def total_breaks(self) -> int:
+        """Breaks over the whole span."""
+        return sum(day.breaks for day in self.days)
+
+
+def summarize(events: Iterable[Event], today: datetime, days: int) -> Summary:
+    """Statistics for the ``days`` calendar days ending ``today``, in today's timezone."""
+    zone = today.tzinfo
+    by_day: dict[date, list[Event]] = {}
+    for event in sorted(events, key=lambda e: e.at):
+        by_day.setdefault(event.at.astimezone(zone).date(), []).append(event)
+    last = today.date()
+    span = [last - timedelta(days=offset) for offset in range(days - 1, -1, -1)]
+    stats = tuple(_day(day, by_day.get(day, [])) for day in span)
+    return Summary(days=stats, streak=_streak(by_day, last))
+
+
+def _day(day: date, events: list[Event]) -> DayStats:
+    breaks = [e for e in events if e.kind in BREAK_KINDS]
+    return DayStats(
+        day=day,
+        breaks=len(breaks),
+        micro_breaks=sum(e.kind == "micro_break_finished" for e in events),
+        reminders=sum(e.kind == "reminder" for e in events),
+        longest_without_break=_longest_gap(events),
+    )
+
+
+def _longest_gap(events: list[Event]) -> timedelta:
+    """The longest time between two breaks, or the day's first/last activity and a break.
+
+    The app records something at least at every reminder, so the first and last events of
+    a day bound the time the person was at the desk.
+    """
+    if not events:
+        return timedelta(0)
+    marks = [events[0].at, *(e.at for e in events if e.kind in BREAK_KINDS), events[-1].at]
+    return max(later - earlier for earlier, later in itertools.pairwise(marks))
+
+
+def _streak(by_day: dict[date, list[Event]], today: date) -> int:
+    """Days in a row with at least one completed micro-break, up to today.
+
+    Today not done yet does not break the streak: it counts from yesterday then.
+    """
+
+    def done(day: date) -> bool:
+        return any(e.kind == "micro_break_finished" for e in by_day.get(day, []))
+
+    day = today if done(today) else today - timedelta(days=1)
+    count = 0
+    while done(day):
+        count += 1
+        day -= timedelta(days=1)
+    return count
