@@ -233,7 +233,21 @@ def read_notifications(path: Path) -> list[Notification]:
         and message.member == "Notify"
         and message.signature == NOTIFY_SIGNATURE
     ]
-    return [
-        Notification(*call.args, sender=call.sender, timestamp=call.timestamp, index=index)
-        for index, call in enumerate(calls)
-    ]
+    return [_notification(call, index) for index, call in enumerate(calls)]
+
+
+def _notification(call: Message, index: int) -> Notification:
+    app_name, replaces_id, app_icon, summary, body, actions, hints, expire_timeout = call.args
+    return Notification(
+        app_name=app_name,
+        replaces_id=replaces_id,
+        app_icon=app_icon,
+        summary=summary,
+        body=body,
+        actions=actions,
+        hints=hints,
+        expire_timeout=expire_timeout,
+        sender=call.sender,
+        timestamp=call.timestamp,
+        index=index,
+    )
