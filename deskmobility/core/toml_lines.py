@@ -122,7 +122,9 @@ class KeyLines:
                 header = _HEADER.match(line)
                 if header:
                     table = _table_path(header, counts)
-                    self._lines.setdefault(table, number)
+                    # [a.b] defines a too when a has no header of its own: place both.
+                    for end in range(1, len(table) + 1):
+                        self._lines.setdefault(table[:end], number)
                     continue
                 value = self._assignment(line, table, number)
                 depth = 0
