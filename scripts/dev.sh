@@ -60,11 +60,11 @@ ensure_packages() {
     say "system packages: not a Debian/Ubuntu system; make sure these (or your system's equivalents) are installed: $*"
     return 0
   fi
-  local package missing=()
+  local package status missing=()
+  # One dpkg-query for all: "name status" lines; packages it does not know are left out.
+  status="$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "$@" 2>/dev/null || true)"
   for package in "$@"; do
-    if [[ "$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)" != installed ]]; then
-      missing+=("$package")
-    fi
+    grep -qxF "$package installed" <<<"$status" || missing+=("$package")
   done
   if ((${#missing[@]} == 0)); then
     say "system packages: all $# installed"
@@ -102,7 +102,7 @@ ensure_venv() {
     say "venv: up to date with pyproject.toml"
     return 0
   fi
-  say "venv: pip install -e '.[linux]' $* (PyGObject and dbus-python build from source the first time, about a minute)"
+  say "venv: pip install -e '.[linux]'${*:+ $*} (PyGObject and dbus-python build from source the first time, about a minute)"
   quietly "$VENV/bin/python" -m pip install --upgrade 'pip>=25.1'
   (cd "$REPO" && quietly "$VENV/bin/python" -m pip install -e '.[linux]' "$@")
   printf '%s\n' "$want" >"$stamp"
