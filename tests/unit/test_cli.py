@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from deskmobility import __version__
+from deskmobility.adapters.files import HISTORY_NAME, Paths
+from deskmobility.adapters.store import HistoryEvent, Store
 from deskmobility.cli import main
 
 
@@ -79,11 +82,6 @@ def test_stats_rejects_a_bad_day_count(capsys) -> None:
 
 
 def test_stats_json_and_chart_from_recorded_history(tmp_path: Path, capsys) -> None:
-    from datetime import datetime
-
-    from deskmobility.adapters.files import HISTORY_NAME, Paths
-    from deskmobility.adapters.store import HistoryEvent, Store
-
     store, _ = Store.open(Paths.for_user().data_dir / HISTORY_NAME)
     now = datetime.now().astimezone()
     store.record(HistoryEvent(now, "micro_break_finished", "stretch", "cat-cow", None))
