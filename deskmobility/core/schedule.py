@@ -91,13 +91,23 @@ class ReminderPlan:
 
 
 def _after_quiet_hours(quiet: QuietHours, due: datetime, every: timedelta) -> datetime:
-    """Move ``due`` out of quiet hours: the timer restarts when the window ends."""
-    # Bounded: an interval is at most a day, so two hops always clear the window.
-    for _ in range(3):
-        if not quiet.contains(due.timetz().replace(tzinfo=None)):
-            return due
-        end = due.replace(hour=quiet.end.hour, minute=quiet.end.minute, second=0, microsecond=0)
-        if end <= due:
-            end += timedelta(days=1)
-        due = end + every
-    return due
+    """Move ``due`` out of quiet hours: the timer restarts when the window ends.
+
+    When one interval after the window's end falls in quiet hours again (an interval
+    longer than the time between windows), it would do so every day; the reminder is
+    then due as the window ends instead of never.
+    """
+    if not quiet.contains(due.timetz().replace(tzinfo=None)):
+        return due
+    end = due.replace(
+        hour=quiet.end.hour,
+        minute=quiet.end.minute,
+        second=quiet.end.second,
+        microsecond=quiet.end.microsecond,
+    )
+    if end <= due:
+        end += timedelta(days=1)
+    restarted = end + every
+    if quiet.contains(restarted.timetz().replace(tzinfo=None)):
+        return end
+    return restarted
