@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -63,6 +64,16 @@ def test_screenshot_is_a_png_of_the_whole_screen(desktop: Desktop, artifacts: Pa
         assert (image.format, image.size) == ("PNG", (1024, 768))
         colours = image.convert("RGB").getcolors(maxcolors=1024 * 768) or []
         assert len(colours) > 2  # dunst and trayer drew something
+
+
+def test_a_notification_asking_for_a_short_timeout_stays_for_screenshots(desktop: Desktop) -> None:
+    desktop.run(["notify-send", "--expire-time=200", "Short", "asked for 0.2 s"])
+    [note] = desktop.wait_for_notifications(1)
+    time.sleep(1.0)  # five times what it asked for; the dunstrc keeps it 60 s
+
+    with Image.open(desktop.screenshot("after-1s.png")) as image:
+        assert image.convert("RGB").getpixel((100, 50)) == (0x2E, 0x34, 0x40)  # dunst's background
+    assert note.expire_timeout == 200  # what the sender asked for is still recorded exactly
 
 
 def test_click_moves_the_pointer_there(desktop: Desktop) -> None:
