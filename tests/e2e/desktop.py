@@ -299,7 +299,10 @@ class Desktop:
     # -- StatusNotifierItem host -----------------------------------------------------------
 
     def start_sni_host(self) -> None:
-        """Start the SNI watcher and host bar (once); return when the host is registered."""
+        """Start the SNI watcher and host bar (once, for the rest of the desktop's life).
+
+        Returns when the host is registered with the watcher.
+        """
         if self._sni_host:
             return
         problem = missing_programs(SNI_HOST)
