@@ -1,0 +1,181 @@
+"""The idle-monitor port, and the D-Bus plumbing the Mutter and KDE monitors share.
+
+Nothing here imports a desktop library at module level: dbus-python is imported the first
+time a D-Bus monitor connects, so importing this package never needs a bus or a display.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, Self
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+log = logging.getLogger(__name__)
+
+# A D-Bus call that takes longer than this is treated as a failure (the bus default is 25 s,
+# far too long to block a poller for a number it asks for once a minute).
+DBUS_TIMEOUT_S = 2.0
+LINUX_EXTRA_HELP = "pip install 'deskmobility[linux]' (or the python3-dbus package)"
+
+
+class IdleMonitor(Protocol):
+    """Tells how long the user has gone without touching keyboard or pointer.
+
+    ``REPORTS_IDLE`` is False only for the unavailable monitor; the app branches on it.
+    """
+
+    name: str
+    REPORTS_IDLE: bool
+
+    def idle_for(self) -> timedelta | None:
+        """Time since the last input, or None when it cannot be read right now.
+
+        Never raises for a transient failure (a bus hiccup, a display that went away):
+        it logs at debug level and returns None, and tries again on the next call.
+        """
+        ...
+
+    def probe(self) -> str | None:
+        """Read the idle time once for real: None if that worked, else why it did not."""
+        ...
+
+    def close(self) -> None:
+        """Drop any connection held open between calls (the next call reopens it)."""
+        ...
+
+
+class IdleReadError(Exception):
+    """One attempt to read the idle time failed; the message says why, for people."""
+
+
+def from_ms(value: int) -> timedelta:
+    """A millisecond count from a platform API, as a timedelta (negative counts as zero)."""
+    return timedelta(milliseconds=max(0, value))
+
+
+class DBusIdleMonitor:
+    """Reads an idle time in milliseconds with one D-Bus method call on the session bus.
+
+    Subclasses set the class attributes below. The connection is the monitor's own (a
+    BusConnection, not dbus-python's shared ``SessionBus()`` that plyer's notifier uses):
+    opened lazily, kept between calls, dropped after any failure. Calls never auto-start a
+    service: probing must not launch some screensaver daemon on the way.
+    """
+
+    name = "dbus"
+    REPORTS_IDLE = True
+    SERVICE = ""
+    PATH = ""
+    INTERFACE = ""
+    METHOD = ""
+    LABEL = ""  # how the reason strings name the source, e.g. "GNOME Mutter IdleMonitor"
+
+    def __init__(self, bus_address: str | None) -> None:
+        """``bus_address``: the session bus, as in DBUS_SESSION_BUS_ADDRESS; None if none."""
+        self.bus_address = bus_address
+        self._bus: Any = None
+        self._lock = threading.Lock()  # the poller and a reminder may ask at once
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Self:
+        """A monitor on the session bus that ``env`` names.
+
+        That is DBUS_SESSION_BUS_ADDRESS, else the systemd-style ``$XDG_RUNTIME_DIR/bus``
+        socket if it exists. Never libdbus's X11 autolaunch, which would start a bus daemon.
+        """
+        address = env.get("DBUS_SESSION_BUS_ADDRESS") or None
+        runtime = env.get("XDG_RUNTIME_DIR")
+        if address is None and runtime and Path(runtime, "bus").exists():
+            address = f"unix:path={Path(runtime, 'bus')}"
+        return cls(address)
+
+    def idle_for(self) -> timedelta | None:
+        """See IdleMonitor.idle_for."""
+        with self._lock:
+            try:
+                return from_ms(self._read_ms())
+            except IdleReadError as error:
+                log.debug("%s: cannot read the idle time: %s", self.name, error)
+                self._drop()
+                return None
+
+    def probe(self) -> str | None:
+        """See IdleMonitor.probe."""
+        with self._lock:
+            try:
+                self._read_ms()
+            except IdleReadError as error:
+                self._drop()
+                return str(error)
+            return None
+
+    def close(self) -> None:
+        """See IdleMonitor.close."""
+        with self._lock:
+            self._drop()
+
+    def _drop(self) -> None:
+        bus, self._bus = self._bus, None
+        if bus is not None:
+            try:
+                bus.close()
+            except Exception as error:  # noqa: BLE001 - closing a broken connection may fail any way
+                log.debug("%s: closing the bus connection: %s", self.name, error)
+
+    def explain(self, error_name: str, message: str) -> str:
+        """Turn a D-Bus error reply into a reason people can act on (subclasses add cases)."""
+        if error_name in {
+            "org.freedesktop.DBus.Error.ServiceUnknown",
+            "org.freedesktop.DBus.Error.NameHasNoOwner",
+        }:
+            return f"{self.LABEL}: nothing on the session bus owns {self.SERVICE}"
+        if error_name in {
+            "org.freedesktop.DBus.Error.UnknownMethod",
+            "org.freedesktop.DBus.Error.UnknownObject",
+            "org.freedesktop.DBus.Error.UnknownInterface",
+        }:
+            return f"{self.LABEL}: {self.SERVICE} has no {self.INTERFACE}.{self.METHOD} here"
+        return f"{self.LABEL}: {self.METHOD} failed: {error_name}: {message}"
+
+    def _read_ms(self) -> int:
+        try:
+            import dbus  # noqa: PLC0415 - only when a D-Bus monitor is actually used
+            import dbus.lowlevel  # noqa: PLC0415
+        except ImportError as error:
+            raise IdleReadError(
+                f"{self.LABEL}: dbus-python is missing: {LINUX_EXTRA_HELP}"
+            ) from error
+        bus = self._connect(dbus)
+        call = dbus.lowlevel.MethodCallMessage(self.SERVICE, self.PATH, self.INTERFACE, self.METHOD)
+        call.set_auto_start(False)
+        try:
+            reply = bus.send_message_with_reply_and_block(call, DBUS_TIMEOUT_S)
+        except dbus.exceptions.DBusException as error:
+            raise IdleReadError(
+                self.explain(str(error.get_dbus_name()), _message(error))
+            ) from error
+        args = reply.get_args_list()
+        if len(args) != 1 or isinstance(args[0], bool) or not isinstance(args[0], int):
+            raise IdleReadError(f"{self.LABEL}: {self.METHOD} answered {args!r}, not a number")
+        return int(args[0])
+
+    def _connect(self, dbus: Any) -> Any:  # noqa: ANN401 - dbus-python ships no types
+        if self._bus is not None:
+            return self._bus
+        if not self.bus_address:
+            raise IdleReadError(f"{self.LABEL}: no session bus (DBUS_SESSION_BUS_ADDRESS is unset)")
+        try:
+            self._bus = dbus.bus.BusConnection(self.bus_address)
+        except dbus.exceptions.DBusException as error:
+            raise IdleReadError(f"{self.LABEL}: no session bus: {_message(error)}") from error
+        return self._bus
+
+
+def _message(error: Any) -> str:  # noqa: ANN401 - a dbus.exceptions.DBusException
+    text = error.get_dbus_message()
+    return str(text) if text else str(error)

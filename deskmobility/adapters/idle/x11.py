@@ -1,0 +1,125 @@
+"""X11: the MIT-SCREEN-SAVER extension's idle counter, read with python-xlib.
+
+``root.screensaver_query_info().idle`` is the XScreenSaverQueryInfo ``idle`` field:
+milliseconds since the server last saw input, what ``xprintidle`` prints. One Display
+connection stays open between calls (opening one costs a round trip and an auth lookup);
+after any error it is dropped and the next call opens a new one, so an X server restart
+costs one missed sample.
+
+Under Wayland the same call works through XWayland but counts only input sent to X11
+windows, so the idle time would grow while the user types into a Wayland window; the
+selector therefore skips this monitor in Wayland sessions unless forced.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+import warnings
+from datetime import timedelta
+from typing import Any
+
+from deskmobility.adapters.idle._base import IdleReadError, from_ms
+
+log = logging.getLogger(__name__)
+
+EXTENSION = "MIT-SCREEN-SAVER"
+XLIB_HELP = "pip install 'deskmobility[linux]' (or the python3-xlib package)"
+
+
+class X11IdleMonitor:
+    """Idle time from the X server's screen-saver extension."""
+
+    name = "x11"
+    REPORTS_IDLE = True
+
+    def __init__(self, display_name: str | None) -> None:
+        """``display_name``: such as ``":0"`` (from DISPLAY); None means there is no display."""
+        self.display_name = display_name
+        self._display: Any = None
+        self._lock = threading.Lock()  # the poller and a reminder may ask at once
+
+    def idle_for(self) -> timedelta | None:
+        """See IdleMonitor.idle_for."""
+        with self._lock:
+            try:
+                return from_ms(self._read_ms())
+            except IdleReadError as error:
+                log.debug("x11: cannot read the idle time: %s", error)
+                self._drop()
+                return None
+
+    def probe(self) -> str | None:
+        """See IdleMonitor.probe."""
+        with self._lock:
+            try:
+                self._read_ms()
+            except IdleReadError as error:
+                self._drop()
+                return str(error)
+            return None
+
+    def close(self) -> None:
+        """See IdleMonitor.close."""
+        with self._lock:
+            self._drop()
+
+    def _drop(self) -> None:
+        display, self._display = self._display, None
+        if display is not None:
+            try:
+                display.close()
+            except Exception as error:  # noqa: BLE001 - a dead connection may fail to close any way
+                log.debug("x11: closing the display: %s", error)
+
+    def _read_ms(self) -> int:
+        display = self._open()
+        try:
+            info = display.screen().root.screensaver_query_info()
+        except Exception as error:
+            # python-xlib raises XError subclasses, ConnectionClosedError or OSError here.
+            raise IdleReadError(f"X11 display {self._label}: query failed: {error!r}") from error
+        return int(info.idle)
+
+    def _open(self) -> Any:  # noqa: ANN401 - python-xlib ships no types
+        if self._display is not None:
+            return self._display
+        if not self.display_name:
+            raise IdleReadError("DISPLAY is not set")
+        try:
+            from Xlib import display as xdisplay  # noqa: PLC0415 - only when X11 is used
+        except ImportError as error:
+            raise IdleReadError(f"python-xlib is missing: {XLIB_HELP}") from error
+        try:
+            display = xdisplay.Display(self.display_name)
+        except Exception as error:
+            # DisplayNameError, DisplayConnectionError, or OSError from the socket.
+            message = f"cannot open X11 display {self._label}: {error}"
+            _release_sockets(error)
+            raise IdleReadError(message) from error
+        if not display.has_extension(EXTENSION):
+            display.close()
+            raise IdleReadError(f"X11 display {self._label} lacks the {EXTENSION} extension")
+        self._display = display
+        return display
+
+    @property
+    def _label(self) -> str:
+        return repr(self.display_name)
+
+
+def _release_sockets(error: BaseException) -> None:
+    """Close the sockets python-xlib leaves behind when a connection attempt fails.
+
+    Its ``get_socket`` keeps each failed socket (Unix, then the TCP fallback) in the frames
+    of the exception it raises; they close only when the garbage collector breaks that
+    cycle, at some random later moment, with a ResourceWarning. Clearing the frames closes
+    them here and now.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        seen: BaseException | None = error
+        while seen is not None:
+            traceback.clear_frames(seen.__traceback__)
+            seen = seen.__cause__ or seen.__context__
