@@ -6,8 +6,9 @@
 #                                             ruff check, ruff format --check, mypy, pytest
 #
 # Both verbs are idempotent: system packages are installed only when dpkg-query says one
-# is missing (with sudo when not root), .venv (made with the python3 on PATH, or $PYTHON)
-# is reinstalled only when pyproject.toml changed. Delete .venv to start from scratch.
+# is missing (with sudo when not root), and .venv is reinstalled only when pyproject.toml
+# changed. Delete .venv to start from scratch. .venv is made with the python3 on PATH
+# (DESKMOBILITY_PYTHON=/path/to/python picks another).
 set -euo pipefail
 
 # ---- Debian packages: the one place they are listed ------------------------------------
@@ -32,7 +33,7 @@ TEST_PACKAGES=(
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$REPO/.venv"
-PYTHON="${PYTHON:-python3}"
+PYTHON="${DESKMOBILITY_PYTHON:-python3}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 
 say() { printf '==> [%4ss] %s\n' "$SECONDS" "$*"; }
