@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageChops, ImageStat
@@ -28,14 +29,14 @@ def _saturation(image: Image.Image) -> float:
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("look", [{}, {"paused": True}, {"progress": 0.5}])
-def test_icon_is_rgba_at_the_requested_size(size, look):
+def test_icon_is_rgba_at_the_requested_size(size: int, look: dict[str, Any]) -> None:
     image = render_icon(size, **look)
     assert image.mode == "RGBA"
     assert image.size == (size, size)
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_icon_is_a_round_badge_with_transparent_corners(size):
+def test_icon_is_a_round_badge_with_transparent_corners(size: int) -> None:
     alpha = render_icon(size).getchannel("A")
     assert alpha.getpixel((0, 0)) == 0
     assert alpha.getpixel((size - 1, size - 1)) == 0
@@ -43,7 +44,7 @@ def test_icon_is_a_round_badge_with_transparent_corners(size):
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_figure_is_drawn_in_white_on_the_badge(size):
+def test_figure_is_drawn_in_white_on_the_badge(size: int) -> None:
     image = render_icon(size)
     pixels = zip(*(band.tobytes() for band in image.split()), strict=True)
     white = sum(1 for r, g, b, a in pixels if min(r, g, b) > 230 and a > 230)
@@ -51,7 +52,7 @@ def test_figure_is_drawn_in_white_on_the_badge(size):
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_paused_icon_is_grey_and_differs_from_running(size):
+def test_paused_icon_is_grey_and_differs_from_running(size: int) -> None:
     running = render_icon(size)
     paused = render_icon(size, paused=True)
     assert not _same(running, paused)
@@ -61,7 +62,7 @@ def test_paused_icon_is_grey_and_differs_from_running(size):
     assert _saturation(paused) < 30
 
 
-def test_paused_icon_ignores_progress():
+def test_paused_icon_ignores_progress() -> None:
     assert _same(render_icon(32, paused=True), render_icon(32, paused=True, progress=0.7))
 
 
@@ -82,18 +83,18 @@ def test_paused_icon_ignores_progress():
         (float("nan"), None),
     ],
 )
-def test_progress_is_quantised_to_eighths(progress, steps):
+def test_progress_is_quantised_to_eighths(progress: float | None, steps: int | None) -> None:
     assert quantise_progress(progress) == steps
 
 
-def test_icon_look_is_the_redraw_key():
+def test_icon_look_is_the_redraw_key() -> None:
     assert icon_look(paused=False, progress=0.30) == icon_look(paused=False, progress=0.37)
     assert icon_look(paused=False, progress=0.37) != icon_look(paused=False, progress=0.38)
     assert icon_look(paused=True, progress=0.1) == icon_look(paused=True, progress=0.9)
 
 
 @pytest.mark.parametrize("size", [16, 24, 48])
-def test_images_are_equal_within_a_step_and_differ_across_steps(size):
+def test_images_are_equal_within_a_step_and_differ_across_steps(size: int) -> None:
     distinct = []
     for step in range(PROGRESS_STEPS + 1):
         start = step / PROGRESS_STEPS
@@ -105,12 +106,14 @@ def test_images_are_equal_within_a_step_and_differ_across_steps(size):
     assert len(set(distinct)) == PROGRESS_STEPS + 1
 
 
-def test_ring_fills_clockwise_from_the_top():
+def test_ring_fills_clockwise_from_the_top() -> None:
     size = 64
     top_right = (size * 3 // 4 - 1, size // 10)  # on the ring, just right of 12 o'clock
     top_left = (size // 4, size // 10)  # on the ring, just left of 12 o'clock
     quarter = render_icon(size, progress=0.25)
-    r, g, b, _ = quarter.getpixel((size // 2 + 6, 2))
+    pixel = quarter.getpixel((size // 2 + 6, 2))
+    assert isinstance(pixel, tuple)
+    r, g, b, _ = pixel
     assert r > 200, "amber fill at the top right after a quarter"
     assert g > 150
     assert b < 120
@@ -119,24 +122,24 @@ def test_ring_fills_clockwise_from_the_top():
     assert full.getpixel(top_left) == full.getpixel((size - 1 - top_left[0], top_left[1]))
 
 
-def test_no_progress_draws_no_ring():
+def test_no_progress_draws_no_ring() -> None:
     assert not _same(render_icon(32), render_icon(32, progress=0.0))
 
 
-def test_rendering_twice_gives_independent_images():
+def test_rendering_twice_gives_independent_images() -> None:
     first = render_icon(16)
     first.putpixel((8, 8), (0, 0, 0, 0))
     assert render_icon(16).getpixel((8, 8)) != (0, 0, 0, 0)
 
 
-def test_rejects_an_empty_size():
+def test_rejects_an_empty_size() -> None:
     with pytest.raises(ValueError, match="positive"):
         render_icon(0)
 
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("paused", [False, True])
-def test_committed_assets_match_the_renderer(size, paused):
+def test_committed_assets_match_the_renderer(size: int, paused: bool) -> None:
     name = f"deskmobility-{'paused-' if paused else ''}{size}.png"
     with Image.open(ASSETS / name) as on_disk:
         assert on_disk.size == (size, size)

@@ -1,4 +1,4 @@
-"""Backend selection with injected platform, environment and desktop probes.
+"""Backend selection with injected platform, environment and desktop probes; the none backend.
 
 No test here touches a real display or session bus: the Linux probes are stand-ins that
 record what they were asked, so each rule is checked on its own.
@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 
 import pytest
 
@@ -17,6 +18,7 @@ from deskmobility.adapters.tray import (
     NO_GTK,
     NO_MENU_HINT,
     LinuxProbes,
+    Tray,
     TrayBackend,
     select_tray_backend,
 )
@@ -56,7 +58,7 @@ def _select(env: dict[str, str], probes: Probes, platform: str = "linux") -> Tra
     return select_tray_backend(platform, env, probes=probes.linux())
 
 
-def test_windows_uses_the_win32_backend_with_menu_and_click():
+def test_windows_uses_the_win32_backend_with_menu_and_click() -> None:
     """Selection logic only: no real Windows is involved."""
     probes = Probes()
     backend = _select({}, probes, platform="win32")
@@ -66,7 +68,7 @@ def test_windows_uses_the_win32_backend_with_menu_and_click():
     assert probes.asked == []
 
 
-def test_macos_uses_the_darwin_backend_whose_click_opens_the_menu():
+def test_macos_uses_the_darwin_backend_whose_click_opens_the_menu() -> None:
     """Selection logic only: no real macOS is involved. pystray's darwin Icon sets
     HAS_DEFAULT_ACTION = False: a click on the status item opens the menu."""
     backend = _select({}, Probes(), platform="darwin")
@@ -75,7 +77,7 @@ def test_macos_uses_the_darwin_backend_whose_click_opens_the_menu():
     )
 
 
-def test_no_display_means_no_tray_and_no_probing():
+def test_no_display_means_no_tray_and_no_probing() -> None:
     probes = Probes(sni=None)
     backend = _select({"DBUS_SESSION_BUS_ADDRESS": "unix:path=/x"}, probes)
     assert (backend.name, backend.has_menu, backend.has_default_action) == ("none", False, False)
@@ -83,12 +85,12 @@ def test_no_display_means_no_tray_and_no_probing():
     assert probes.asked == []
 
 
-def test_empty_display_variables_count_as_unset():
+def test_empty_display_variables_count_as_unset() -> None:
     backend = _select({"DISPLAY": "", "WAYLAND_DISPLAY": ""}, Probes())
     assert backend.name == "none"
 
 
-def test_status_notifier_host_and_typelib_give_appindicator():
+def test_status_notifier_host_and_typelib_give_appindicator() -> None:
     probes = Probes(sni=None, appindicator=None)
     backend = _select(X11, probes)
     assert backend == TrayBackend(
@@ -100,14 +102,14 @@ def test_status_notifier_host_and_typelib_give_appindicator():
     assert probes.asked == ["sni", "appindicator"]
 
 
-def test_host_without_typelib_falls_back_to_gtk_and_says_why():
+def test_host_without_typelib_falls_back_to_gtk_and_says_why() -> None:
     probes = Probes(sni=None, appindicator="no AppIndicator typelib")
     backend = _select(X11, probes)
     assert (backend.name, backend.has_menu, backend.has_default_action) == ("gtk", True, True)
     assert "rejected: appindicator: no AppIndicator typelib" in backend.reason
 
 
-def test_no_status_notifier_host_gives_gtk_without_asking_for_the_typelib():
+def test_no_status_notifier_host_gives_gtk_without_asking_for_the_typelib() -> None:
     probes = Probes()
     backend = _select(X11, probes)
     assert backend.name == "gtk"
@@ -116,14 +118,14 @@ def test_no_status_notifier_host_gives_gtk_without_asking_for_the_typelib():
     assert probes.asked == ["sni", "gtk", "xembed"]
 
 
-def test_gtk_reason_mentions_a_missing_xembed_tray():
+def test_gtk_reason_mentions_a_missing_xembed_tray() -> None:
     probes = Probes(xembed="no XEmbed tray is running yet")
     backend = _select(X11, probes)
     assert backend.name == "gtk"
     assert "no XEmbed tray is running yet" in backend.reason
 
 
-def test_without_pygobject_xorg_is_used_and_the_reason_says_what_to_install():
+def test_without_pygobject_xorg_is_used_and_the_reason_says_what_to_install() -> None:
     probes = Probes(sni="PyGObject (python3-gi) is not installed", gtk=f"{NO_GTK} (No module)")
     backend = _select(X11, probes)
     assert (backend.name, backend.has_menu, backend.has_default_action) == ("xorg", False, True)
@@ -132,19 +134,19 @@ def test_without_pygobject_xorg_is_used_and_the_reason_says_what_to_install():
     assert "gtk: GTK 3 for Python" in backend.reason
 
 
-def test_gtk_that_cannot_start_gives_xorg_without_the_install_hint():
+def test_gtk_that_cannot_start_gives_xorg_without_the_install_hint() -> None:
     backend = _select(X11, Probes(gtk="GTK 3 could not open the display"))
     assert backend.name == "xorg"
     assert backend.reason.startswith("no menu: GTK 3 did not start")
     assert "install PyGObject" not in backend.reason
 
 
-def test_wayland_with_a_status_notifier_host_gives_appindicator():
+def test_wayland_with_a_status_notifier_host_gives_appindicator() -> None:
     backend = _select(WAYLAND, Probes(sni=None))
     assert backend.name == "appindicator"
 
 
-def test_wayland_without_a_status_notifier_host_has_no_tray():
+def test_wayland_without_a_status_notifier_host_has_no_tray() -> None:
     probes = Probes()
     backend = _select(WAYLAND, probes)
     assert backend.name == "none"
@@ -154,7 +156,9 @@ def test_wayland_without_a_status_notifier_host_has_no_tray():
 
 @pytest.mark.parametrize("name", ["appindicator", "gtk", "xorg", "win32", "darwin"])
 @pytest.mark.parametrize("platform", ["linux", "win32", "darwin"])
-def test_pystray_backend_variable_is_honoured_and_named_in_the_reason(name, platform):
+def test_pystray_backend_variable_is_honoured_and_named_in_the_reason(
+    name: str, platform: str
+) -> None:
     probes = Probes(sni=None)
     backend = _select({"PYSTRAY_BACKEND": name}, probes, platform=platform)
     assert backend.name == name
@@ -162,26 +166,26 @@ def test_pystray_backend_variable_is_honoured_and_named_in_the_reason(name, plat
     assert probes.asked == []
 
 
-def test_forced_xorg_still_says_it_has_no_menu():
+def test_forced_xorg_still_says_it_has_no_menu() -> None:
     backend = _select({**X11, "PYSTRAY_BACKEND": "xorg"}, Probes())
     assert (backend.has_menu, backend.has_default_action) == (False, True)
     assert NO_MENU_HINT in backend.reason
 
 
 @pytest.mark.parametrize("value", ["dummy", "qt", "none"])
-def test_unknown_pystray_backend_is_ignored_and_reported(value):
+def test_unknown_pystray_backend_is_ignored_and_reported(value: str) -> None:
     backend = _select({**X11, "PYSTRAY_BACKEND": value}, Probes())
     assert backend.name == "gtk"
     assert f"PYSTRAY_BACKEND={value!r} ignored (not a pystray backend)" in backend.reason
 
 
-def test_headless_ignores_an_unknown_pystray_backend_but_says_so():
+def test_headless_ignores_an_unknown_pystray_backend_but_says_so() -> None:
     backend = _select({"PYSTRAY_BACKEND": "dummy"}, Probes())
     assert backend.name == "none"
     assert "PYSTRAY_BACKEND='dummy' ignored" in backend.reason
 
 
-def test_importing_the_tray_module_imports_no_desktop_library():
+def test_importing_the_tray_module_imports_no_desktop_library() -> None:
     """Choosing happens in select_tray_backend(), never at import time."""
     code = textwrap.dedent(
         """
@@ -198,9 +202,44 @@ def test_importing_the_tray_module_imports_no_desktop_library():
     assert result.stdout.strip() == ""
 
 
-def test_the_real_probes_run_without_a_display_or_bus(monkeypatch):
+def test_the_real_probes_run_without_a_display_or_bus(monkeypatch: pytest.MonkeyPatch) -> None:
     """The default probes on this machine: headless, so nothing is probed at all."""
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.delenv("PYSTRAY_BACKEND", raising=False)
     assert select_tray_backend("linux").name == "none"
+
+
+# -- the "none" backend: what selection returns on a headless machine must run ------------
+
+
+class _Actions:
+    """TrayActions that are never clicked: without a tray, only tray_view() could be asked."""
+
+    def __getattr__(self, name: str) -> object:
+        raise AssertionError(f"the none backend called {name}")
+
+
+def test_none_backend_runs_until_stopped_from_another_thread() -> None:
+    tray = Tray(_Actions(), TrayBackend.named("none", "headless"))  # type: ignore[arg-type]
+    ready = threading.Event()
+    assert not tray.has_menu
+    assert not tray.has_default_action
+    tray.refresh()  # nothing to redraw, and tray_view() is not asked
+
+    def stop_when_ready() -> None:
+        ready.wait(5)
+        tray.stop()
+
+    stopper = threading.Thread(target=stop_when_ready)
+    stopper.start()
+    tray.run(on_ready=ready.set)
+    stopper.join(5)
+
+    assert ready.is_set()
+
+
+def test_stop_before_run_makes_run_return_at_once() -> None:
+    tray = Tray(_Actions(), TrayBackend.named("none", "headless"))  # type: ignore[arg-type]
+    tray.stop()
+    tray.run(on_ready=lambda: pytest.fail("on_ready after stop"))
