@@ -97,3 +97,19 @@ def test_a_broken_config_at_start_is_reported_and_the_app_keeps_running(
     )
     assert app.poll() is None  # still running
     assert desktop.stop_process(app, signal.SIGTERM) == 0
+
+
+def test_without_dbus_python_notify_send_delivers_with_the_icon(
+    desktop: Desktop, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(CONFIG.replace('"3s"', '"1h"').replace('"4s"', '"1h"'), encoding="utf-8")
+    app = desktop.spawn(
+        [sys.executable, "-m", "deskmobility", "run", "--no-tray", "--config", str(config)],
+        name="deskmobility",
+        env={"DESKMOBILITY_NOTIFIER": "notify-send"},
+    )
+    [note] = desktop.wait_for_notifications(lambda n: "Stretch break" in n.summary)
+    assert note.app_name == "deskmobility"
+    assert note.app_icon.endswith("deskmobility-64.png")
+    assert desktop.stop_process(app, signal.SIGTERM) == 0
