@@ -256,7 +256,14 @@ def parse_settings(text: str, source: str) -> Settings:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError([_syntax_problem(error, source)]) from None
+        raise ConfigError([_syntax_problem(error, source, text)]) from None
+    except (ValueError, RecursionError) as error:
+        # tomllib lets these through: a number over 4300 digits (int()'s limit) and
+        # arrays or inline tables nested a thousand deep (it recurses per level).
+        reason = "values are nested too deeply" if isinstance(error, RecursionError) else error
+        raise ConfigError(
+            [Problem(source, None, "", f"cannot be read as TOML: {reason}")]
+        ) from None
     check = _Checker(source, text)
     for key in doc:
         if key not in _TOP:
@@ -294,9 +301,15 @@ def parse_settings_bytes(data: bytes, source: str) -> Settings:
     return parse_settings(text, source)
 
 
-def _syntax_problem(error: tomllib.TOMLDecodeError, source: str) -> Problem:
+def _syntax_problem(error: tomllib.TOMLDecodeError, source: str, text: str) -> Problem:
     # tomllib's message ends with "(at line L, column C)"; lift the line out of it.
     message = str(error)
+    if message.endswith("(at end of document)"):  # an unclosed array or string, a missing value
+        message = message.removesuffix("(at end of document)").rstrip()
+        last_line = text.rstrip().count("\n") + 1
+        return Problem(
+            source, last_line, "", f"TOML syntax error at the end of the file: {message}"
+        )
     found = re.search(r"\(at line (\d+), column (\d+)\)$", message)
     if found:
         message = message[: found.start()].rstrip()
