@@ -112,6 +112,7 @@ class Tray:
         self._lock = threading.Lock()
         self._view: TrayView | None = None
         self._look: object = None
+        self._requests = self._applied = 0  # newest refresh wins when threads race
         self._stop_requested = threading.Event()
         self._ready = False
         self._failed = False
@@ -273,25 +274,31 @@ class Tray:
     # --- updating ----------------------------------------------------------------------
 
     def _update(self, *, rebuild_menu: bool) -> None:
-        if self._icon is None:
+        if self._icon is None or self._stop_requested.is_set():
             return
-        try:
+        with self._lock:
+            self._requests += 1
+            request = self._requests
+        try:  # outside the lock: the app may take its own lock, and may be calling us
             view = self._actions.tray_view()
         except Exception:
             log.exception("tray_view() failed; the tray keeps showing the last view")
             return
         with self._lock:
+            if request < self._applied:  # a later refresh got in first; its view is newer
+                return
+            self._applied = request
             old, self._view = self._view, view
             look = icon_look(paused=view.paused, progress=view.break_progress)
-            new_look, self._look = look != self._look, look
-        if new_look:
-            image = render_icon(ICON_SIZE, paused=view.paused, progress=view.break_progress)
-            self._on_ui_thread(lambda: setattr(self._icon, "icon", image))
-        if view.next_line != (old.next_line if old else None):
-            title = f"{_NAME}: {view.next_line}"
-            self._on_ui_thread(lambda: setattr(self._icon, "title", title))
-        if rebuild_menu and self.has_menu and _menu_changed(old, view):
-            self._on_ui_thread(self._icon.update_menu)
+            if look != self._look:
+                self._look = look
+                image = render_icon(ICON_SIZE, paused=view.paused, progress=view.break_progress)
+                self._on_ui_thread(lambda: setattr(self._icon, "icon", image))
+            if old is None or view.next_line != old.next_line:
+                title = f"{_NAME}: {view.next_line}"
+                self._on_ui_thread(lambda: setattr(self._icon, "title", title))
+            if rebuild_menu and self.has_menu and _menu_changed(old, view):
+                self._on_ui_thread(self._icon.update_menu)
 
     def _on_ui_thread(self, call: Callable[[], object]) -> None:
         """Run a pystray call where its backend needs it (see the module docstring)."""
