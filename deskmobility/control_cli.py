@@ -1,0 +1,161 @@
+"""Command-line verbs that drive the running app (break, pause, ...) and set up autostart.
+
+cli.py adds them with ``add_control_commands(subparsers)`` and, when ``args`` carries a
+``control_command``, returns ``run_control_command(args)``. Imports stay light: the
+control channel and the autostart adapter load only when a command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from deskmobility.core.durations import DurationError, parse_duration
+
+if TYPE_CHECKING:
+    from deskmobility.adapters.autostart import AutostartStatus
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+EXIT_NOT_RUNNING = 3
+
+
+def add_control_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add break, pause, resume, status, quit and autostart to ``subparsers``."""
+    for name, text in (
+        ("break", "start a guided micro-break now"),
+        ("resume", "end a pause"),
+        ("quit", "stop the running deskmobility"),
+    ):
+        subparsers.add_parser(name, help=text).set_defaults(control_command=name)
+    pause = subparsers.add_parser("pause", help="hold all reminders for a while")
+    pause.add_argument(
+        "duration",
+        nargs="?",
+        default="1h",
+        type=_pause_duration,
+        help='how long, e.g. "30m", "1h30m" (default: 1h)',
+    )
+    pause.set_defaults(control_command="pause")
+    status = subparsers.add_parser("status", help="say what the running deskmobility is doing")
+    status.add_argument("--json", action="store_true", help="print the reply as JSON")
+    status.set_defaults(control_command="status")
+    autostart = subparsers.add_parser("autostart", help="start deskmobility when you log in")
+    autostart.add_argument("action", choices=("on", "off", "status"))
+    autostart.set_defaults(control_command="autostart")
+
+
+def run_control_command(args: argparse.Namespace) -> int:
+    """Carry out the command ``add_control_commands`` parsed; return the exit status.
+
+    0: done; 1: the app (or the OS) refused, the reason on stderr; 3: not running.
+    """
+    command: str = args.control_command
+    if command == "autostart":
+        return _autostart(args.action)
+    from deskmobility.adapters.control import (  # noqa: PLC0415
+        ControlError,
+        NotRunning,
+        key_file_for,
+        send_command,
+    )
+    from deskmobility.adapters.files import Paths  # noqa: PLC0415
+
+    request: dict[str, object] = {"command": command}
+    if command == "pause":
+        request["duration_seconds"] = int(args.duration.total_seconds())
+    paths = Paths.for_user()
+    try:
+        reply = send_command(paths.runtime_dir, request, key_file=key_file_for(paths.state_dir))
+    except NotRunning as error:
+        _err(str(error))
+        return EXIT_NOT_RUNNING
+    except ControlError as error:
+        _err(f"deskmobility: {error}")
+        return EXIT_REFUSED
+    if command == "status" and args.json:
+        _out(json.dumps(reply, indent=2, ensure_ascii=False))
+        return EXIT_OK if reply["ok"] else EXIT_REFUSED
+    if not reply["ok"]:
+        _err(f"deskmobility: {reply['message']}")
+        return EXIT_REFUSED
+    lines = _status_lines(reply) if command == "status" else [str(reply["message"])]
+    _out("\n".join(lines))
+    return EXIT_OK
+
+
+def _pause_duration(text: str) -> timedelta:
+    try:
+        span = parse_duration(text)
+    except DurationError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    from deskmobility.adapters.control import MAX_PAUSE_SECONDS  # noqa: PLC0415
+
+    if not timedelta(seconds=1) <= span <= timedelta(seconds=MAX_PAUSE_SECONDS):
+        raise argparse.ArgumentTypeError("pause for at least a second and at most a year")
+    return span
+
+
+def _status_lines(reply: dict[str, object]) -> list[str]:
+    lines = [str(reply["message"])]
+    due = reply.get("next_due")
+    if isinstance(due, dict) and due:
+        lines.append("Due: " + ", ".join(f"{kind} {_when(str(at))}" for kind, at in due.items()))
+    if reply.get("away"):
+        lines.append("You are away from the computer; reminders wait.")
+    if reply.get("held"):
+        lines.append(f"Reminders held: {reply['held']}")
+    if reply.get("break_running"):
+        lines.append("A micro-break is running.")
+    if reply.get("config_problem"):
+        lines.append(
+            f"Config not applied (using the last good settings): {reply['config_problem']}"
+        )
+    return lines
+
+
+def _when(iso: str) -> str:
+    """An ISO time as the local clock reads it: ``14:05``, or ``Tue 14:05`` when not today."""
+    try:
+        at = datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return iso
+    return f"{at:%H:%M}" if at.date() == datetime.now().astimezone().date() else f"{at:%a %H:%M}"
+
+
+def _autostart(action: str) -> int:
+    from deskmobility.adapters.autostart import launch_command, select_autostart  # noqa: PLC0415
+
+    autostart = select_autostart()
+    try:
+        if action == "on":
+            _out(_describe(autostart.enable(launch_command())))
+        elif action == "off":
+            removed = autostart.disable()
+            _out(f"Autostart off: removed {autostart.location}" if removed else "Autostart was off")
+        else:
+            _out(_describe(autostart.status()))
+    except OSError as error:
+        _err(f"deskmobility: cannot change autostart at {autostart.location}: {error}")
+        return EXIT_REFUSED
+    return EXIT_OK
+
+
+def _describe(state: AutostartStatus) -> str:
+    if not state.enabled and state.command is None and state.note is None:
+        return f"Autostart off (no entry at {state.location})"
+    word = "on" if state.enabled else "off"
+    note = f" ({state.note})" if state.note else ""
+    runs = f"\n  runs {state.command}" if state.command else ""
+    return f"Autostart {word}{note}: {state.location}{runs}"
+
+
+def _out(text: str) -> None:
+    print(text)  # noqa: T201  # a command line prints
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)  # noqa: T201

@@ -1,0 +1,78 @@
+"""The app side of the control channel: each command becomes a call on the App."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from deskmobility.app import App, Status
+
+
+class AppControlHandler:
+    """A ``ControlHandler`` (adapters/control.py) carried out with the App's public methods.
+
+    ``quit`` must not block: it asks the app to stop (the launcher then closes the server,
+    which first finishes answering this request).
+    """
+
+    def __init__(self, app: App, quit: Callable[[], None]) -> None:  # noqa: A002  # the command's name
+        self._app = app
+        self._quit = quit
+
+    def handle(self, request: Mapping[str, object]) -> dict[str, object]:
+        """Carry out one validated request and say what happened."""
+        command = request.get("command")
+        actions = {
+            "status": self._status,
+            "break": self._break,
+            "pause": self._pause,
+            "resume": self._resume,
+            "quit": self._quit_app,
+        }
+        action = actions.get(command) if isinstance(command, str) else None
+        if action is None:
+            return {"ok": False, "message": f"unknown command {command!r}"}
+        return action(request)
+
+    def _break(self, _request: Mapping[str, object]) -> dict[str, object]:
+        if self._app.status().break_running:
+            return {"ok": True, "message": "A micro-break is already running"}
+        self._app.start_micro_break()
+        return {"ok": True, "message": "Micro-break started"}
+
+    def _pause(self, request: Mapping[str, object]) -> dict[str, object]:
+        seconds = request.get("duration_seconds")
+        if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds <= 0:
+            return {"ok": False, "message": "pause needs a positive duration_seconds"}
+        self._app.pause_for(timedelta(seconds=seconds))
+        return {"ok": True, "message": self._app.next_line()}
+
+    def _resume(self, _request: Mapping[str, object]) -> dict[str, object]:
+        if self._app.status().paused_until is None:
+            return {"ok": True, "message": f"Not paused. {self._app.next_line()}"}
+        self._app.resume()
+        return {"ok": True, "message": f"Resumed. {self._app.next_line()}"}
+
+    def _quit_app(self, _request: Mapping[str, object]) -> dict[str, object]:
+        self._quit()
+        return {"ok": True, "message": "deskmobility is quitting"}
+
+    def _status(self, _request: Mapping[str, object]) -> dict[str, object]:
+        status: Status = self._app.status()
+        paused = status.paused_until
+        return {
+            "ok": True,
+            "paused": paused is not None,
+            "paused_until": paused.isoformat(timespec="seconds") if paused else None,
+            "next_due": {
+                kind.value: due.isoformat(timespec="seconds")
+                for kind, due in status.next_due.items()  # soonest first
+            },
+            "break_running": status.break_running,
+            "config_problem": status.config_problem,
+            "away": status.away,
+            "held": status.held,
+            "message": self._app.next_line(),
+        }

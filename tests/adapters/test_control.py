@@ -1,0 +1,563 @@
+"""The control channel over real sockets between real processes.
+
+A small server script (a fake handler that echoes what it was asked) runs in a child
+process; the test is the client. The reverse (the test serves, a child runs the command
+line) checks exit codes and output. Waits are bounded: the only long ones are the
+server's own 2 s drop of a silent or stalled client.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import selectors
+import signal
+import socket
+import stat
+import struct
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from deskmobility.adapters.control import (
+    CLIENT_TIMEOUT,
+    MAX_MESSAGE,
+    AlreadyRunning,
+    ControlError,
+    ControlServer,
+    NotRunning,
+    send_command,
+)
+from deskmobility.app import Status
+from deskmobility.control_cli import add_control_commands, run_control_command
+from deskmobility.control_handler import AppControlHandler
+from deskmobility.core.kinds import ReminderKind
+
+SERVER = textwrap.dedent(
+    """
+    import sys, threading
+    from pathlib import Path
+    from deskmobility.adapters.control import AlreadyRunning, ControlServer
+
+    runtime = Path(sys.argv[1])
+    key = Path(sys.argv[2]) if len(sys.argv) > 2 else None
+    done = threading.Event()
+    calls = []
+
+    class Echo:
+        def handle(self, request):
+            calls.append(request["command"])
+            if request["command"] == "quit":
+                done.set()
+            if request["command"] == "resume":
+                return {"ok": False, "message": "not paused"}
+            return {"ok": True, "message": "handled " + request["command"],
+                    "request": dict(request), "calls": list(calls)}
+
+    server = ControlServer.claim(runtime, key_file=key)
+    if isinstance(server, AlreadyRunning):
+        print("already", server.pid, flush=True)
+        sys.exit(0)
+    server.start(Echo())
+    print("ready", flush=True)
+    threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
+    done.wait()
+    server.close()
+    print("closed", flush=True)
+    """
+)
+
+START_TIMEOUT = 15.0
+
+
+class Child:
+    """A child process started by a test and killed by pid in teardown."""
+
+    def __init__(self, args: list[str], **kwargs: object) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            **kwargs,  # type: ignore[call-overload]
+        )
+
+    def line(self, timeout: float = START_TIMEOUT) -> str:
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.proc.stdout, selectors.EVENT_READ)
+            if not selector.select(timeout):
+                raise AssertionError(f"no output within {timeout} s: {self.stop()}")
+        return self.proc.stdout.readline().strip()
+
+    def stop(self) -> str:
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+        _, err = self.proc.communicate(timeout=10)
+        return err
+
+
+@pytest.fixture
+def runtime_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """$XDG_RUNTIME_DIR/deskmobility, as Paths.for_user() resolves it (children inherit it)."""
+    run = tmp_path / "run"
+    run.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(run))
+    return run / "deskmobility"
+
+
+@pytest.fixture
+def start_server(tmp_path: Path) -> Iterator[object]:
+    script = tmp_path / "server.py"
+    script.write_text(SERVER)
+    children: list[Child] = []
+
+    def start(runtime: Path, *extra: str, expect: str = "ready") -> Child:
+        child = Child([str(script), str(runtime), *extra])
+        children.append(child)
+        first = child.line()
+        assert first.startswith(expect), (first, child.stop())
+        return child
+
+    yield start
+    for child in children:
+        child.stop()
+
+
+@pytest.fixture
+def server(runtime_dir: Path, start_server) -> Child:
+    return start_server(runtime_dir)
+
+
+def raw_exchange(runtime: Path, data: bytes, timeout: float = 5.0) -> bytes:
+    """Send raw bytes on the socket; return everything the server sends before closing."""
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.settimeout(timeout)
+        sock.connect(str(runtime / "control.sock"))
+        sock.sendall(data)
+        chunks = []
+        try:
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+        except ConnectionResetError:  # the server left part of our message unread
+            pass
+    return b"".join(chunks)
+
+
+def frame(payload: bytes) -> bytes:
+    return struct.pack("!i", len(payload)) + payload
+
+
+def reply_of(raw: bytes) -> dict[str, object]:
+    (size,) = struct.unpack("!i", raw[:4])
+    assert len(raw) == 4 + size
+    return json.loads(raw[4:])
+
+
+# -- round trips ------------------------------------------------------------------------
+
+
+def test_command_round_trip_to_a_server_process(runtime_dir: Path, server: Child) -> None:
+    reply = send_command(runtime_dir, {"command": "pause", "duration_seconds": 600})
+
+    assert reply["ok"] is True
+    assert reply["request"] == {"command": "pause", "duration_seconds": 600}
+
+
+def test_socket_is_0600_in_a_0700_folder_even_when_the_folder_was_wider(
+    runtime_dir: Path, start_server
+) -> None:
+    runtime_dir.mkdir(mode=0o755)
+    runtime_dir.chmod(0o755)
+    start_server(runtime_dir)
+
+    assert stat.S_IMODE(runtime_dir.stat().st_mode) == 0o700
+    sock = runtime_dir / "control.sock"
+    assert stat.S_ISSOCK(sock.stat().st_mode)
+    assert stat.S_IMODE(sock.stat().st_mode) == 0o600
+
+
+def test_second_claim_while_one_runs_is_already_running(runtime_dir: Path, server: Child) -> None:
+    second = ControlServer.claim(runtime_dir)
+
+    assert isinstance(second, AlreadyRunning)
+    assert second.pid == server.proc.pid
+    assert send_command(runtime_dir, {"command": "status"})["ok"] is True
+
+
+def test_simultaneous_starts_leave_exactly_one_instance(runtime_dir: Path, tmp_path: Path) -> None:
+    script = tmp_path / "server.py"
+    script.write_text(SERVER)
+    children = [Child([str(script), str(runtime_dir)]) for _ in range(4)]
+    try:
+        outcomes = sorted(child.line().split()[0] for child in children)
+    finally:
+        for child in children:
+            child.stop()
+
+    assert outcomes == ["already", "already", "already", "ready"]
+
+
+def test_stale_socket_left_by_a_killed_server_is_recovered(
+    runtime_dir: Path, server: Child
+) -> None:
+    os.kill(server.proc.pid, signal.SIGKILL)
+    server.proc.wait(timeout=10)
+    assert (runtime_dir / "control.sock").exists()
+    with pytest.raises(NotRunning):
+        send_command(runtime_dir, {"command": "status"})
+
+    claimed = ControlServer.claim(runtime_dir)
+    assert isinstance(claimed, ControlServer)
+    with claimed:
+        claimed.start(Recorder())
+        assert send_command(runtime_dir, {"command": "break"})["message"] == "recorded break"
+
+
+def test_quit_is_answered_before_the_server_goes(runtime_dir: Path, server: Child) -> None:
+    reply = send_command(runtime_dir, {"command": "quit"})
+
+    assert reply["ok"] is True
+    assert server.line() == "closed"
+    assert server.proc.wait(timeout=10) == 0
+    assert not (runtime_dir / "control.sock").exists()
+    with pytest.raises(NotRunning):
+        send_command(runtime_dir, {"command": "status"})
+
+
+def test_send_command_with_nothing_running_is_not_running(runtime_dir: Path) -> None:
+    with pytest.raises(NotRunning, match="deskmobility is not running"):
+        send_command(runtime_dir, {"command": "status"})
+    runtime_dir.mkdir(mode=0o700)
+    with pytest.raises(NotRunning):
+        send_command(runtime_dir, {"command": "status"})
+
+
+# -- bad clients: an error reply or a drop, and the server keeps serving ------------------
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (b"\xff\xfe not json", "not valid JSON"),
+        (b'{"command": "status"', "not valid JSON"),
+        (b"[" * 50_000, "not valid JSON"),
+        (b'["status"]', "must be a JSON object"),
+        (b'{"cmd": "status"}', 'needs a "command" string'),
+        (b'{"command": "reboot"}', "unknown command 'reboot'"),
+        (b'{"command": "pause"}', 'needs "duration_seconds"'),
+        (b'{"command": "pause", "duration_seconds": "1h"}', "whole number of seconds"),
+        (b'{"command": "pause", "duration_seconds": true}', "whole number of seconds"),
+        (b'{"command": "pause", "duration_seconds": -5}', "between 1 and"),
+        (b'{"command": "pause", "duration_seconds": 1e9}', "whole number of seconds"),
+        (b'{"command": "status", "duration_seconds": 5}', 'only goes with "pause"'),
+    ],
+)
+def test_bad_requests_get_an_error_reply_and_serving_goes_on(
+    runtime_dir: Path, server: Child, payload: bytes, message: str
+) -> None:
+    reply = reply_of(raw_exchange(runtime_dir, frame(payload)))
+
+    assert reply["ok"] is False
+    assert message in str(reply["message"])
+    assert send_command(runtime_dir, {"command": "status"})["calls"] == ["status"]
+
+
+def test_garbage_bytes_get_an_error_reply(runtime_dir: Path, server: Child) -> None:
+    reply = reply_of(raw_exchange(runtime_dir, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
+
+    assert reply["ok"] is False
+    assert "too long" in str(reply["message"])
+    assert send_command(runtime_dir, {"command": "status"})["ok"] is True
+
+
+def test_oversized_message_is_refused_without_reading_it(runtime_dir: Path, server: Child) -> None:
+    huge = json.dumps({"command": "status", "pad": "x" * MAX_MESSAGE}).encode()
+    reply = reply_of(raw_exchange(runtime_dir, frame(huge)))
+    claimed_only = reply_of(raw_exchange(runtime_dir, struct.pack("!i", 1 << 30)))
+
+    assert reply["ok"] is False
+    assert f"limit {MAX_MESSAGE} bytes" in str(reply["message"])
+    assert claimed_only["ok"] is False
+    assert send_command(runtime_dir, {"command": "status"})["calls"] == ["status"]
+
+
+@pytest.mark.parametrize("sent", [b"", frame(b"{" * 100)[:10]], ids=["silent", "stalled"])
+def test_a_client_that_stops_sending_is_dropped_and_the_next_one_served(
+    runtime_dir: Path, server: Child, sent: bytes
+) -> None:
+    with socket.socket(socket.AF_UNIX) as slow:
+        slow.connect(str(runtime_dir / "control.sock"))
+        slow.sendall(sent)
+        began = time.monotonic()
+        reply = send_command(runtime_dir, {"command": "status"}, timeout=CLIENT_TIMEOUT + 3)
+        waited = time.monotonic() - began
+        slow.settimeout(1)
+        assert slow.recv(100) == b""  # closed without a word
+
+    assert reply["ok"] is True
+    assert CLIENT_TIMEOUT - 0.5 < waited < CLIENT_TIMEOUT + 2
+
+
+def test_a_handler_that_raises_gives_an_error_reply(runtime_dir: Path) -> None:
+    class Broken:
+        def handle(self, request: Mapping[str, object]) -> dict[str, object]:
+            raise RuntimeError("boom")
+
+    server = ControlServer.claim(runtime_dir)
+    assert isinstance(server, ControlServer)
+    with server:
+        server.start(Broken())
+        reply = send_command(runtime_dir, {"command": "break"})
+        pong = send_command(runtime_dir, {"command": "ping"})
+
+    assert reply == {"ok": False, "message": "break failed inside deskmobility; see its log"}
+    assert pong["pid"] == os.getpid()
+
+
+# -- who may talk to it ------------------------------------------------------------------
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run a client as another user")
+def test_a_client_of_another_user_is_refused_even_when_the_socket_is_opened_up() -> None:
+    base = Path(tempfile.mkdtemp(prefix="dm-peer-"))  # outside pytest's 0700 tmp tree
+    try:
+        base.chmod(0o711)
+        runtime = base / "rt"
+        server = ControlServer.claim(runtime)
+        assert isinstance(server, ControlServer)
+        recorder = Recorder()
+        with server:
+            server.start(recorder)
+            runtime.chmod(0o777)  # only the uid check is left to stop the stranger
+            (runtime / "control.sock").chmod(0o777)
+            stranger = subprocess.run(
+                [sys.executable, "-I", "-c", STRANGER, str(runtime / "control.sock")],
+                capture_output=True,
+                text=True,
+                timeout=20,
+                check=False,
+            )
+            assert send_command(runtime, {"command": "status"})["ok"] is True
+    finally:
+        subprocess.run(["rm", "-rf", str(base)], check=True)
+
+    assert stranger.stdout.strip() == "closed without a reply", stranger.stderr
+    assert recorder.requests == [{"command": "status"}]
+
+
+# Starts as root (the interpreter may live under /root), becomes nobody, then connects:
+# the kernel records the peer's credentials at connect().
+STRANGER = textwrap.dedent(
+    """
+    import os, sys
+    from multiprocessing.connection import Client
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+    conn = Client(sys.argv[1], "AF_UNIX")
+    try:
+        conn.send_bytes(b'{"command": "quit"}')
+        conn.poll(5) and conn.recv_bytes(1000)
+        print("answered")
+    except (EOFError, OSError):  # a reset or a broken pipe, as the server closes first
+        print("closed without a reply")
+    """
+)
+
+
+def test_keyed_channel_round_trip_and_a_wrong_key_is_refused(
+    runtime_dir: Path, tmp_path: Path, start_server
+) -> None:
+    key = tmp_path / "state" / "control.key"
+    start_server(runtime_dir, str(key))
+    wrong = tmp_path / "wrong.key"
+    wrong.write_bytes(os.urandom(32))
+
+    assert key.stat().st_size == 32
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    with pytest.raises(ControlError):
+        send_command(runtime_dir, {"command": "quit"}, key_file=wrong)
+    with pytest.raises(ControlError):
+        send_command(runtime_dir, {"command": "quit"})  # no key at all
+    reply = send_command(runtime_dir, {"command": "status"}, key_file=key)
+    assert reply["calls"] == ["status"]  # neither quit got through
+    again = ControlServer.claim(runtime_dir, key_file=key)
+    assert isinstance(again, AlreadyRunning)
+
+
+# -- the command line, run in a child process against a server in this one ---------------
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.requests: list[dict[str, object]] = []
+
+    def handle(self, request: Mapping[str, object]) -> dict[str, object]:
+        self.requests.append(dict(request))
+        if request["command"] == "resume":
+            return {"ok": False, "message": "not paused"}
+        if request["command"] == "status":
+            return {
+                "ok": True,
+                "message": "Next: posture check in 12 min",
+                "paused": False,
+                "paused_until": None,
+                "next_due": {"posture": "2026-03-02T09:30:00+01:00"},
+                "break_running": True,
+                "config_problem": None,
+            }
+        return {"ok": True, "message": f"recorded {request['command']}"}
+
+
+CLI = textwrap.dedent(
+    """
+    import argparse, sys
+    from deskmobility.control_cli import add_control_commands, run_control_command
+    parser = argparse.ArgumentParser(prog="deskmobility")
+    add_control_commands(parser.add_subparsers(dest="command"))
+    sys.exit(run_control_command(parser.parse_args(sys.argv[1:])))
+    """
+)
+
+
+@pytest.fixture
+def recorder(runtime_dir: Path) -> Iterator[Recorder]:
+    server = ControlServer.claim(runtime_dir)
+    assert isinstance(server, ControlServer)
+    recorder = Recorder()
+    with server:
+        server.start(recorder)
+        yield recorder
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", CLI, *args], capture_output=True, text=True, timeout=30, check=False
+    )
+
+
+def test_cli_pause_sends_the_parsed_duration(recorder: Recorder) -> None:
+    done = cli("pause", "1h30m")
+
+    assert (done.returncode, done.stdout) == (0, "recorded pause\n")
+    assert recorder.requests == [{"command": "pause", "duration_seconds": 5400}]
+
+
+def test_cli_pause_defaults_to_an_hour_and_refuses_nonsense(recorder: Recorder) -> None:
+    assert cli("pause").returncode == 0
+    bad = cli("pause", "soon")
+    too_long = cli("pause", "9000h")
+
+    assert bad.returncode == 2
+    assert "not a duration" in bad.stderr
+    assert too_long.returncode == 2
+    assert "at most a year" in too_long.stderr
+    assert recorder.requests == [{"command": "pause", "duration_seconds": 3600}]
+
+
+def test_cli_status_json_and_human(recorder: Recorder) -> None:
+    as_json = cli("status", "--json")
+    human = cli("status")
+
+    assert as_json.returncode == 0
+    data = json.loads(as_json.stdout)
+    assert data["paused"] is False
+    assert datetime.fromisoformat(data["next_due"]["posture"]).tzinfo is not None
+    assert human.returncode == 0
+    assert human.stdout.splitlines()[0] == "Next: posture check in 12 min"
+    assert "posture" in human.stdout.splitlines()[1]
+    assert "A micro-break is running." in human.stdout
+
+
+def test_cli_exit_codes_for_a_refusal_and_for_nothing_running(
+    recorder: Recorder, runtime_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    refused = cli("resume")
+    assert (refused.returncode, refused.stderr) == (1, "deskmobility: not paused\n")
+
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime_dir.parent / "elsewhere"))
+    parser = argparse.ArgumentParser()
+    add_control_commands(parser.add_subparsers(dest="command"))
+    assert run_control_command(parser.parse_args(["status", "--json"])) == 3
+    assert capsys.readouterr().err == "deskmobility is not running\n"
+
+
+# -- AppControlHandler on a stand-in App (the real App has its own tests) -----------------
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone(timedelta(hours=1)))
+
+
+class StandInApp:
+    """Mocks the App's public surface: status(), next_line() and the three commands."""
+
+    def __init__(self) -> None:
+        self.paused_until: datetime | None = None
+        self.break_running = False
+        self.calls: list[str] = []
+
+    def status(self) -> Status:
+        return Status(
+            paused_until=self.paused_until,
+            next_due={ReminderKind.HEAD: NOW + timedelta(minutes=20)},
+            break_running=self.break_running,
+            break_progress=None,
+            config_problem="config.toml line 3: bad",
+            away=False,
+            held="do not disturb is on",
+        )
+
+    def next_line(self) -> str:
+        return "Paused until 10:00" if self.paused_until else "Next: head position in 20 min"
+
+    def start_micro_break(self) -> None:
+        self.calls.append("break")
+        self.break_running = True
+
+    def pause_for(self, span: timedelta) -> None:
+        self.calls.append(f"pause {span}")
+        self.paused_until = NOW + span
+
+    def resume(self) -> None:
+        self.calls.append("resume")
+        self.paused_until = None
+
+
+def test_app_handler_carries_out_each_command() -> None:
+    app = StandInApp()
+    quits: list[str] = []
+    handler = AppControlHandler(app, lambda: quits.append("quit"))  # type: ignore[arg-type]
+
+    assert handler.handle({"command": "break"})["message"] == "Micro-break started"
+    assert handler.handle({"command": "break"})["message"] == "A micro-break is already running"
+    assert handler.handle({"command": "pause", "duration_seconds": 3600}) == {
+        "ok": True,
+        "message": "Paused until 10:00",
+    }
+    status = handler.handle({"command": "status"})
+    assert handler.handle({"command": "resume"})["message"].startswith("Resumed.")
+    assert handler.handle({"command": "resume"})["message"].startswith("Not paused.")
+    assert handler.handle({"command": "quit"})["ok"] is True
+
+    assert app.calls == ["break", "pause 1:00:00", "resume"]
+    assert quits == ["quit"]
+    assert status == {
+        "ok": True,
+        "paused": True,
+        "paused_until": "2026-03-02T10:00:00+01:00",
+        "next_due": {"head": "2026-03-02T09:20:00+01:00"},
+        "break_running": True,
+        "config_problem": "config.toml line 3: bad",
+        "away": False,
+        "held": "do not disturb is on",
+        "message": "Paused until 10:00",
+    }
+    json.dumps(status)  # it goes over the wire as is
