@@ -9,7 +9,9 @@ pystray facts this module is built around (pystray 0.19.5 source, and its issue 
 - Every backend with a menu builds the native menu only in ``update_menu()`` (GTK,
   AppIndicator, win32, darwin alike), so item texts are *not* recomputed when the menu
   opens (moses-palmer/pystray#35). :meth:`Tray.refresh` therefore rebuilds the menu when
-  the view changed, and only then: a rebuild closes an open AppIndicator menu (#59).
+  the view changed, and only then: a rebuild may close an open AppIndicator menu on some
+  hosts (#59). (Seen under Xvfb: an open GTK menu stays open and works; an open menu in
+  gtk-sni-tray updates in place.)
 - GTK and AppIndicator marshal ``update_menu``/icon changes onto the GLib loop themselves
   (#59), so calling them from other threads is safe. darwin is not (#60): AppKit calls are
   sent to the main thread with ``PyObjCTools.AppHelper.callAfter``. win32 has the same
