@@ -10,6 +10,7 @@ from contextlib import closing
 from pathlib import Path
 
 from deskmobility import __version__
+from deskmobility.control_cli import add_control_commands, run_control_command
 
 DESCRIPTION = (
     "Posture check-ins, head-position reminders and short thoracic mobility breaks, "
@@ -39,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--days", type=_positive_int, default=7, help="how many days (default 7)")
     stats.add_argument("--json", action="store_true", help="print JSON")
     stats.add_argument("--chart", type=Path, metavar="FILE.png", help="also draw a PNG chart")
+
+    add_control_commands(commands)
     return parser
 
 
@@ -70,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
+    if getattr(args, "control_command", None):
+        return run_control_command(args)
     command = args.command or "run"
     if command == "run":
         from deskmobility.launch import launch  # noqa: PLC0415

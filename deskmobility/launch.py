@@ -22,7 +22,10 @@ from deskmobility.adapters.files import (
 from deskmobility.core.config import ConfigError, Settings, parse_settings_bytes
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from deskmobility.adapters.config_watch import ConfigWatcher
+    from deskmobility.adapters.idle import IdleMonitor
     from deskmobility.adapters.notify.outbox import Outbox
     from deskmobility.adapters.store import Store
     from deskmobility.adapters.tray import Tray
@@ -96,49 +99,39 @@ def open_store(data_dir: Path) -> tuple[Store, str | None]:
 
 def launch(config: Path | None, no_tray: bool) -> int:
     """Run the reminder service until quit or a signal; return the exit status."""
+    from deskmobility.adapters.control import (  # noqa: PLC0415
+        AlreadyRunning,
+        ControlServer,
+        key_file_for,
+    )
+
     paths = Paths.for_user()
     config = config or paths.config_file
+    # Claim the single-instance lock first: before any thread starts (it sets the umask
+    # briefly) and before a second copy would log or touch anything.
+    server = ControlServer.claim(paths.runtime_dir, key_file=key_file_for(paths.state_dir))
+    if isinstance(server, AlreadyRunning):
+        print(server.message, file=sys.stderr)  # noqa: T201
+        return 0
     setup_logging(paths.log_dir)
     log.info("deskmobility starting; config %s", config)
 
-    settings, config_error = read_settings(config, paths.state_dir)
-    store, store_message = open_store(paths.data_dir)
-
-    from deskmobility.adapters.idle import select_idle_monitor  # noqa: PLC0415
-    from deskmobility.adapters.timer import Timer  # noqa: PLC0415
-    from deskmobility.app import App  # noqa: PLC0415
-    from deskmobility.core.clock import SystemClock  # noqa: PLC0415
-
-    outbox = _make_outbox()
-    idle, why = select_idle_monitor()
-    if idle.REPORTS_IDLE:
-        log.info("idle time: %s", why)
-    else:
-        log.warning("running without idle awareness: %s", why)
-    timer = Timer()
-    app = App(
-        settings=settings,
-        clock=SystemClock(),
-        outbox=outbox,
-        timer=timer,
-        store=store,
-        idle=idle if idle.REPORTS_IDLE else None,
-    )
-    if store_message:
-        app.tell_once("History", store_message)
-    if config_error is not None:
-        app.config_rejected(config_error)
+    app, closers = _build_app(paths, config)
     stop = threading.Event()
-    watcher = _watch_config(app, config, paths.state_dir)
-    timer.start()
-    app.start()
     tray = None if no_tray else _make_tray(app, config, stop)
 
-    def on_signal(signum: int, _frame: FrameType | None) -> None:
-        log.info("received %s; quitting", signal.Signals(signum).name)
+    def quit_app() -> None:
         stop.set()
         if tray is not None:
             tray.stop()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        log.info("received %s; quitting", signal.Signals(signum).name)
+        quit_app()
+
+    from deskmobility.control_handler import AppControlHandler  # noqa: PLC0415
+
+    server.start(AppControlHandler(app, quit=quit_app))
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
@@ -149,12 +142,50 @@ def launch(config: Path | None, no_tray: bool) -> int:
             log.info("running without a tray; reminders continue")
             stop.wait()
     finally:
-        watcher.stop()
-        timer.shutdown()
-        outbox.close()
-        store.close()
+        server.close()
+        for close in closers:
+            close()
         log.info("deskmobility stopped")
     return 0
+
+
+def _build_app(paths: Paths, config: Path) -> tuple[App, list[Callable[[], None]]]:
+    """Build the App and its adapters and start its timers; return it and what to close."""
+    from deskmobility.adapters.timer import Timer  # noqa: PLC0415
+    from deskmobility.app import App  # noqa: PLC0415
+    from deskmobility.core.clock import SystemClock  # noqa: PLC0415
+
+    settings, config_error = read_settings(config, paths.state_dir)
+    store, store_message = open_store(paths.data_dir)
+    outbox = _make_outbox()
+    timer = Timer()
+    app = App(
+        settings=settings,
+        clock=SystemClock(),
+        outbox=outbox,
+        timer=timer,
+        store=store,
+        idle=_idle_monitor(),
+    )
+    if store_message:
+        app.tell_once("History", store_message)
+    if config_error is not None:
+        app.config_rejected(config_error)
+    watcher = _watch_config(app, config, paths.state_dir)
+    timer.start()
+    app.start()
+    return app, [watcher.stop, timer.shutdown, outbox.close, store.close]
+
+
+def _idle_monitor() -> IdleMonitor | None:
+    from deskmobility.adapters.idle import select_idle_monitor  # noqa: PLC0415
+
+    idle, why = select_idle_monitor()
+    if idle.REPORTS_IDLE:
+        log.info("idle time: %s", why)
+        return idle
+    log.warning("running without idle awareness: %s", why)
+    return None
 
 
 def _make_outbox() -> Outbox:
