@@ -28,11 +28,21 @@ def _png(size: int, *, paused: bool) -> bytes:
     return buffer.getvalue()
 
 
+def _ico() -> bytes:
+    # Windows balloon notifications take only .ico; the notifier looks for this name next
+    # to the 64 px PNG.
+    buffer = io.BytesIO()
+    sizes = [(n, n) for n in (16, 24, 32, 48, 64)]
+    render_icon(64).save(buffer, format="ICO", sizes=sizes)
+    return buffer.getvalue()
+
+
 def _targets() -> dict[Path, bytes]:
     files = {}
     for size in SIZES:
         files[ASSETS / f"deskmobility-{size}.png"] = _png(size, paused=False)
         files[ASSETS / f"deskmobility-paused-{size}.png"] = _png(size, paused=True)
+    files[ASSETS / "deskmobility-64.ico"] = _ico()
     return files
 
 
