@@ -209,6 +209,11 @@ class App:
             kind, due = upcoming[0]
             return f"Next: {kind.heading.lower()} in {humanize(due - now)}"
 
+    @property
+    def settings(self) -> Settings:
+        """The settings in force."""
+        return self._settings
+
     def now(self) -> datetime:
         """The app's clock reading."""
         return self._clock.now()
@@ -306,7 +311,9 @@ class App:
         if self._held is None:
             self._timer.cancel("held")
         else:
-            self._timer.at("held", now + HELD_RECHECK, self._check_held)
+            intervals = [every for k in ReminderKind if (every := self._settings.interval(k))]
+            recheck = min([HELD_RECHECK, *intervals])  # tiny intervals: try-it-out configs
+            self._timer.at("held", now + recheck, self._check_held)
         for kind in ReminderKind:
             waiting = self._presence.away or self._held is not None
             due = None if waiting else self._plan.next_due(kind)

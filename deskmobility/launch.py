@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from deskmobility.adapters.config_watch import ConfigWatcher
     from deskmobility.adapters.idle import IdleMonitor
+    from deskmobility.adapters.interruptions import InterruptionCheck
     from deskmobility.adapters.notify.outbox import Outbox
     from deskmobility.adapters.store import Store
     from deskmobility.adapters.tray import Tray
@@ -116,9 +117,8 @@ def launch(config: Path | None, no_tray: bool) -> int:
     setup_logging(paths.log_dir)
     log.info("deskmobility starting; config %s", config)
 
-    app, closers = _build_app(paths, config)
     stop = threading.Event()
-    tray = None if no_tray else _make_tray(app, config, stop)
+    tray: Tray | None = None
 
     def quit_app() -> None:
         stop.set()
@@ -129,14 +129,17 @@ def launch(config: Path | None, no_tray: bool) -> int:
         log.info("received %s; quitting", signal.Signals(signum).name)
         quit_app()
 
+    # Before anything slow: a SIGTERM during start-up still ends the app cleanly.
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    app, closers = _build_app(paths, config)
     from deskmobility.control_handler import AppControlHandler  # noqa: PLC0415
 
     server.start(AppControlHandler(app, quit=quit_app))
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
     try:
-        if tray is not None:
+        if not no_tray and not stop.is_set():
+            tray = _make_tray(app, config, stop)
+        if tray is not None and not stop.is_set():
             _run_tray(tray, app)
         if not stop.is_set():
             log.info("running without a tray; reminders continue")
@@ -151,6 +154,7 @@ def launch(config: Path | None, no_tray: bool) -> int:
 
 def _build_app(paths: Paths, config: Path) -> tuple[App, list[Callable[[], None]]]:
     """Build the App and its adapters and start its timers; return it and what to close."""
+    from deskmobility.adapters.interruptions import held_reason  # noqa: PLC0415
     from deskmobility.adapters.timer import Timer  # noqa: PLC0415
     from deskmobility.app import App  # noqa: PLC0415
     from deskmobility.core.clock import SystemClock  # noqa: PLC0415
@@ -159,6 +163,13 @@ def _build_app(paths: Paths, config: Path) -> tuple[App, list[Callable[[], None]
     store, store_message = open_store(paths.data_dir)
     outbox = _make_outbox()
     timer = Timer()
+    dnd, fullscreen = _interruption_checks()
+
+    def interruption() -> str | None:
+        current = app.settings
+        held = held_reason(dnd) if current.hold_during_do_not_disturb else None
+        return held or (held_reason(fullscreen) if current.hold_during_fullscreen else None)
+
     app = App(
         settings=settings,
         clock=SystemClock(),
@@ -166,6 +177,7 @@ def _build_app(paths: Paths, config: Path) -> tuple[App, list[Callable[[], None]
         timer=timer,
         store=store,
         idle=_idle_monitor(),
+        interruption=interruption if dnd or fullscreen else None,
     )
     if store_message:
         app.tell_once("History", store_message)
@@ -175,6 +187,24 @@ def _build_app(paths: Paths, config: Path) -> tuple[App, list[Callable[[], None]
     timer.start()
     app.start()
     return app, [watcher.stop, timer.shutdown, outbox.close, store.close]
+
+
+def _interruption_checks() -> tuple[list[InterruptionCheck], list[InterruptionCheck]]:
+    """The do-not-disturb checks and the fullscreen checks that work on this desktop.
+
+    Both kinds are set up whatever the config says, so switching either opt-out in the
+    config takes effect on reload.
+    """
+    from deskmobility.adapters.interruptions import select_interruption_checks  # noqa: PLC0415
+
+    dnd, why_not = select_interruption_checks(dnd=True, fullscreen=False)
+    fullscreen, why_not_fs = select_interruption_checks(dnd=False, fullscreen=True)
+    found = ", ".join(check.name for check in [*dnd, *fullscreen]) or "none"
+    log.info("holding reminders for: %s", found)
+    for reason in [*why_not, *why_not_fs]:
+        if "turned off" not in reason:
+            log.info("not available: %s", reason)
+    return dnd, fullscreen
 
 
 def _idle_monitor() -> IdleMonitor | None:

@@ -28,6 +28,10 @@ TEST_PACKAGES=(
   dunst libnotify-bin dbus dbus-x11
   # reading menus and notifications off screenshots; a fixed font for them
   tesseract-ocr fonts-dejavu-core
+  # fullscreen and do-not-disturb checks: an EWMH window manager, and real GSettings
+  openbox wmctrl dconf-service dconf-gsettings-backend gsettings-desktop-schemas libglib2.0-bin
+  # chattr, to make a folder read-only even for root in the store's tests
+  e2fsprogs
 )
 # -----------------------------------------------------------------------------------------
 

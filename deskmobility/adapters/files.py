@@ -54,6 +54,10 @@ def load_config(path: Path) -> Settings | None:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
+        if path.is_symlink():  # a dangling link is a mistake to report, not "no config"
+            target = path.readlink()
+            message = f"is a link to {target}, which does not exist"
+            raise ConfigError([Problem(source, None, "", message)]) from None
         return None
     except IsADirectoryError:
         raise ConfigError([Problem(source, None, "", "is a folder, not a config file")]) from None

@@ -151,12 +151,20 @@ def _duration(data: Mapping[str, object], key: str) -> timedelta | None:
     return span
 
 
+# A micro-break is minutes long; the bound also keeps the dosage arithmetic sane.
+MAX_REPS = 100
+
+
 def _reps(data: Mapping[str, object]) -> int | None:
     reps = data.get("reps")
     if reps is None:
         return None
     if isinstance(reps, bool) or not isinstance(reps, int) or reps <= 0:
         raise ExerciseError("reps", f"expected a whole number above zero, got {reps!r}")
+    if reps > MAX_REPS:
+        raise ExerciseError(
+            "reps", f"{reps} is more than a short break holds; use at most {MAX_REPS}"
+        )
     return reps
 
 

@@ -92,3 +92,10 @@ def test_stats_json_and_chart_from_recorded_history(tmp_path: Path, capsys) -> N
     assert data["days"][-1]["micro_breaks"] == 1
     assert data["streak"] == 1
     assert chart.read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_dangling_link_in_place_of_the_config_is_reported(tmp_path: Path, capsys) -> None:
+    link = tmp_path / "config.toml"
+    link.symlink_to(tmp_path / "gone.toml")
+    assert main(["check-config", str(link)]) == 1
+    assert "which does not exist" in capsys.readouterr().err
