@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 
@@ -18,4 +19,8 @@ def open_with_system(path: Path, platform: str = sys.platform) -> None:
         return
     command = "open" if platform == "darwin" else "xdg-open"
     # Popen, not run: the handler may be the editor itself and live as long as it does.
-    subprocess.Popen([command, str(path)], stdin=subprocess.DEVNULL, start_new_session=True)
+    # A daemon thread reaps it when it ends, so no zombie is left behind.
+    process = subprocess.Popen(
+        [command, str(path)], stdin=subprocess.DEVNULL, start_new_session=True
+    )
+    threading.Thread(target=process.wait, name="reap-opener", daemon=True).start()
