@@ -45,7 +45,6 @@ REMINDER_TIMEOUT = timedelta(seconds=20)
 PRESENCE_EVERY = timedelta(minutes=1)
 # While do-not-disturb or a fullscreen window holds reminders, look again this often.
 HELD_RECHECK = timedelta(seconds=30)
-PROGRESS_STEPS = 8
 
 
 @dataclass(frozen=True)
@@ -305,7 +304,12 @@ class App:
             self._arm()
 
     def _arm(self) -> None:
-        """Point each kind's job at its next due time, and the icon refresh at its next step."""
+        """Point each kind's job at its next due time, then let the tray redraw.
+
+        The presence job runs every minute and ends here too, which is what keeps the
+        menu's "Next: … in N min" line and the icon's progress ring current: no timer of
+        their own.
+        """
         now = self._clock.now()
         self._timer.at("presence", now + PRESENCE_EVERY, self._check_presence)
         if self._held is None:
@@ -321,11 +325,6 @@ class App:
                 self._timer.cancel(f"reminder-{kind}")
             else:
                 self._timer.at(f"reminder-{kind}", due, self._on_due)
-        step = self._next_progress_step()
-        if step is None:
-            self._timer.cancel("progress")
-        else:
-            self._timer.at("progress", step, self._progress_step)
         self._notify_change()
 
     def _progress(self, now: datetime) -> float | None:
@@ -334,23 +333,6 @@ class App:
         if due is None or every is None or self._plan.is_paused(now):
             return None
         return min(1.0, max(0.0, 1 - (due - now) / every))
-
-    def _next_progress_step(self) -> datetime | None:
-        """When the coarse progress shown on the icon next moves (one of 8 steps)."""
-        now = self._clock.now()
-        due = self._plan.next_due(ReminderKind.STRETCH)
-        every = self._settings.interval(ReminderKind.STRETCH)
-        if due is None or every is None or self._plan.is_paused(now) or not self.on_change:
-            return None
-        step = every / PROGRESS_STEPS
-        begin = due - every
-        passed = int((now - begin) / step) + 1
-        when = begin + step * passed
-        return when if when < due else None
-
-    def _progress_step(self) -> None:
-        with self._lock:
-            self._arm()
 
     def _notify_change(self) -> None:
         for listener in self.on_change:
