@@ -15,17 +15,15 @@ from __future__ import annotations
 
 import logging
 import threading
-import traceback
-import warnings
 from datetime import timedelta
 from typing import Any
 
+from deskmobility.adapters._x11 import X11Error, close_display, open_display
 from deskmobility.adapters.idle._base import IdleReadError, from_ms
 
 log = logging.getLogger(__name__)
 
 EXTENSION = "MIT-SCREEN-SAVER"
-XLIB_HELP = "pip install 'deskmobility[linux]' (or the python3-xlib package)"
 
 
 class X11IdleMonitor:
@@ -67,11 +65,7 @@ class X11IdleMonitor:
 
     def _drop(self) -> None:
         display, self._display = self._display, None
-        if display is not None:
-            try:
-                display.close()
-            except Exception as error:  # noqa: BLE001 - a dead connection may fail to close any way
-                log.debug("x11: closing the display: %s", error)
+        close_display(display, log, "x11")
 
     def _read_ms(self) -> int:
         display = self._open()
@@ -85,19 +79,10 @@ class X11IdleMonitor:
     def _open(self) -> Any:  # noqa: ANN401 - python-xlib ships no types
         if self._display is not None:
             return self._display
-        if not self.display_name:
-            raise IdleReadError("DISPLAY is not set")
         try:
-            from Xlib import display as xdisplay  # noqa: PLC0415 - only when X11 is used
-        except ImportError as error:
-            raise IdleReadError(f"python-xlib is missing: {XLIB_HELP}") from error
-        try:
-            display = xdisplay.Display(self.display_name)
-        except Exception as error:
-            # DisplayNameError, DisplayConnectionError, or OSError from the socket.
-            message = f"cannot open X11 display {self._label}: {error}"
-            _release_sockets(error)
-            raise IdleReadError(message) from error
+            display = open_display(self.display_name)
+        except X11Error as error:
+            raise IdleReadError(str(error)) from error
         if not display.has_extension(EXTENSION):
             display.close()
             raise IdleReadError(f"X11 display {self._label} lacks the {EXTENSION} extension")
@@ -107,19 +92,3 @@ class X11IdleMonitor:
     @property
     def _label(self) -> str:
         return repr(self.display_name)
-
-
-def _release_sockets(error: BaseException) -> None:
-    """Close the sockets python-xlib leaves behind when a connection attempt fails.
-
-    Its ``get_socket`` keeps each failed socket (Unix, then the TCP fallback) in the frames
-    of the exception it raises; they close only when the garbage collector breaks that
-    cycle, at some random later moment, with a ResourceWarning. Clearing the frames closes
-    them here and now.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        seen: BaseException | None = error
-        while seen is not None:
-            traceback.clear_frames(seen.__traceback__)
-            seen = seen.__cause__ or seen.__context__

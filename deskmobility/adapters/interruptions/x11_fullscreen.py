@@ -20,15 +20,13 @@ XWayland's root window knows nothing of Wayland windows.
 from __future__ import annotations
 
 import logging
-import traceback
-import warnings
 from typing import Any
 
+from deskmobility.adapters._x11 import X11Error, close_display, open_display
 from deskmobility.adapters.interruptions._base import FULLSCREEN, CheckError
 
 log = logging.getLogger("deskmobility.interruptions")
 
-XLIB_HELP = "pip install 'deskmobility[linux]' (or the python3-xlib package)"
 _NEEDED = ("_NET_ACTIVE_WINDOW", "_NET_WM_STATE", "_NET_WM_STATE_FULLSCREEN")
 
 
@@ -70,11 +68,7 @@ class X11FullscreenCheck:
     def close(self) -> None:
         """See InterruptionCheck.close."""
         display, self._display = self._display, None
-        if display is not None:
-            try:
-                display.close()
-            except Exception as error:  # noqa: BLE001 - a dead connection may fail to close any way
-                log.debug("x11-fullscreen: closing the display: %s", error)
+        close_display(display, log, "x11-fullscreen")
 
     def _active_is_fullscreen(self) -> bool:
         display = self._open()
@@ -110,19 +104,10 @@ class X11FullscreenCheck:
     def _open(self) -> Any:  # noqa: ANN401 - python-xlib ships no types
         if self._display is not None:
             return self._display
-        if not self.display_name:
-            raise CheckError("DISPLAY is not set")
         try:
-            from Xlib import display as xdisplay  # noqa: PLC0415 - only when X11 is used
-        except ImportError as error:
-            raise CheckError(f"python-xlib is missing: {XLIB_HELP}") from error
-        try:
-            display = xdisplay.Display(self.display_name)
-        except Exception as error:
-            # DisplayNameError, DisplayConnectionError, or OSError from the socket.
-            message = f"cannot open X11 display {self.display_name!r}: {error}"
-            _release_sockets(error)
-            raise CheckError(message) from error
+            display = open_display(self.display_name)
+        except X11Error as error:
+            raise CheckError(str(error)) from error
         self._atoms = {name: display.intern_atom(name) for name in _NEEDED}
         self._display = display
         return display
@@ -149,18 +134,3 @@ def _property(window: Any, atom: int, *, gone_is_empty: bool = False) -> list[in
     if prop is None or prop.format != 32:  # noqa: PLR2004 - X11 property formats are 8/16/32
         return []
     return [int(value) for value in prop.value]
-
-
-def _release_sockets(error: BaseException) -> None:
-    """Close the sockets python-xlib leaves behind when a connection attempt fails.
-
-    Its ``get_socket`` keeps each failed socket in the frames of the exception it raises;
-    they would close only when the garbage collector breaks that cycle, at some random
-    later moment, with a ResourceWarning. Clearing the frames closes them here and now.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        seen: BaseException | None = error
-        while seen is not None:
-            traceback.clear_frames(seen.__traceback__)
-            seen = seen.__cause__ or seen.__context__
