@@ -9,8 +9,16 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, Self
+
+from deskmobility.adapters._session_bus import (
+    SessionBusError,
+    close_bus,
+    connect,
+    dbus_message,
+    import_dbus,
+    session_bus_address,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -20,7 +28,6 @@ log = logging.getLogger(__name__)
 # A D-Bus call that takes longer than this is treated as a failure (the bus default is 25 s,
 # far too long to block a poller for a number it asks for once a minute).
 DBUS_TIMEOUT_S = 2.0
-LINUX_EXTRA_HELP = "pip install 'deskmobility[linux]' (or the python3-dbus package)"
 
 
 class IdleMonitor(Protocol):
@@ -88,11 +95,7 @@ class DBusIdleMonitor:
         That is DBUS_SESSION_BUS_ADDRESS, else the systemd-style ``$XDG_RUNTIME_DIR/bus``
         socket if it exists. Never libdbus's X11 autolaunch, which would start a bus daemon.
         """
-        address = env.get("DBUS_SESSION_BUS_ADDRESS") or None
-        runtime = env.get("XDG_RUNTIME_DIR")
-        if address is None and runtime and Path(runtime, "bus").exists():
-            address = f"unix:path={Path(runtime, 'bus')}"
-        return cls(address)
+        return cls(session_bus_address(env))
 
     def idle_for(self) -> timedelta | None:
         """See IdleMonitor.idle_for."""
@@ -121,11 +124,7 @@ class DBusIdleMonitor:
 
     def _drop(self) -> None:
         bus, self._bus = self._bus, None
-        if bus is not None:
-            try:
-                bus.close()
-            except Exception as error:  # noqa: BLE001 - closing a broken connection may fail any way
-                log.debug("%s: closing the bus connection: %s", self.name, error)
+        close_bus(bus, log, self.name)
 
     def explain(self, error_name: str, message: str) -> str:
         """Turn a D-Bus error reply into a reason people can act on (subclasses add cases)."""
@@ -143,39 +142,26 @@ class DBusIdleMonitor:
         return f"{self.LABEL}: {self.METHOD} failed: {error_name}: {message}"
 
     def _read_ms(self) -> int:
-        try:
-            import dbus  # noqa: PLC0415 - only when a D-Bus monitor is actually used
-            import dbus.lowlevel  # noqa: PLC0415
-        except ImportError as error:
-            raise IdleReadError(
-                f"{self.LABEL}: dbus-python is missing: {LINUX_EXTRA_HELP}"
-            ) from error
-        bus = self._connect(dbus)
+        dbus, bus = self._connect()
         call = dbus.lowlevel.MethodCallMessage(self.SERVICE, self.PATH, self.INTERFACE, self.METHOD)
         call.set_auto_start(False)
         try:
             reply = bus.send_message_with_reply_and_block(call, DBUS_TIMEOUT_S)
         except dbus.exceptions.DBusException as error:
             raise IdleReadError(
-                self.explain(str(error.get_dbus_name()), _message(error))
+                self.explain(str(error.get_dbus_name()), dbus_message(error))
             ) from error
         args = reply.get_args_list()
         if len(args) != 1 or isinstance(args[0], bool) or not isinstance(args[0], int):
             raise IdleReadError(f"{self.LABEL}: {self.METHOD} answered {args!r}, not a number")
         return int(args[0])
 
-    def _connect(self, dbus: Any) -> Any:  # noqa: ANN401 - dbus-python ships no types
-        if self._bus is not None:
-            return self._bus
-        if not self.bus_address:
-            raise IdleReadError(f"{self.LABEL}: no session bus (DBUS_SESSION_BUS_ADDRESS is unset)")
+    def _connect(self) -> tuple[Any, Any]:
+        """dbus-python and this monitor's connection, opened if need be."""
         try:
-            self._bus = dbus.bus.BusConnection(self.bus_address)
-        except dbus.exceptions.DBusException as error:
-            raise IdleReadError(f"{self.LABEL}: no session bus: {_message(error)}") from error
-        return self._bus
-
-
-def _message(error: Any) -> str:  # noqa: ANN401 - a dbus.exceptions.DBusException
-    text = error.get_dbus_message()
-    return str(text) if text else str(error)
+            dbus = import_dbus()
+            if self._bus is None:
+                self._bus = connect(dbus, self.bus_address)
+        except SessionBusError as error:
+            raise IdleReadError(f"{self.LABEL}: {error}") from error
+        return dbus, self._bus

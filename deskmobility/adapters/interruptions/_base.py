@@ -13,8 +13,16 @@ time a D-Bus check reads, so importing this package needs no bus and no display.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, Self
+
+from deskmobility.adapters._session_bus import (
+    SessionBusError,
+    close_bus,
+    connect,
+    dbus_message,
+    import_dbus,
+    session_bus_address,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -29,7 +37,6 @@ FULLSCREEN = "a fullscreen window"
 # server that is installed but not running yet.
 DBUS_TIMEOUT_S = 2.0
 DBUS_PROBE_TIMEOUT_S = 5.0
-LINUX_EXTRA_HELP = "pip install 'deskmobility[linux]' (or the python3-dbus package)"
 
 NOTIFICATIONS_SERVICE = "org.freedesktop.Notifications"
 NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
@@ -112,11 +119,7 @@ class DBusPropertyCheck:
         That is DBUS_SESSION_BUS_ADDRESS, else the systemd-style ``$XDG_RUNTIME_DIR/bus``
         socket if it exists; never libdbus's X11 autolaunch, which would start a bus daemon.
         """
-        address = env.get("DBUS_SESSION_BUS_ADDRESS") or None
-        runtime = env.get("XDG_RUNTIME_DIR")
-        if address is None and runtime and Path(runtime, "bus").exists():
-            address = f"unix:path={Path(runtime, 'bus')}"
-        return cls(address)
+        return cls(session_bus_address(env))
 
     def held_reason(self) -> str | None:
         """See InterruptionCheck.held_reason."""
@@ -144,11 +147,7 @@ class DBusPropertyCheck:
     def close(self) -> None:
         """See InterruptionCheck.close."""
         bus, self._bus = self._bus, None
-        if bus is not None:
-            try:
-                bus.close()
-            except Exception as error:  # noqa: BLE001 - closing a broken connection may fail any way
-                log.debug("%s: closing the bus connection: %s", self.name, error)
+        close_bus(bus, log, self.name)
 
     def missing(self, bus: Any, error_name: str, message: str) -> str:  # noqa: ANN401, ARG002
         """Why the property could not be read from a server that is there (subclasses refine)."""
@@ -159,8 +158,7 @@ class DBusPropertyCheck:
         return list(bus.send_message_with_reply_and_block(message, timeout).get_args_list())
 
     def _read(self, timeout: float) -> bool:
-        dbus = _import_dbus()
-        bus = self._connect(dbus)
+        dbus, bus = self._connect()
         get = dbus.lowlevel.MethodCallMessage(self.SERVICE, self.PATH, _PROPERTIES, "Get")
         get.append(self.INTERFACE, self.PROPERTY, signature="ss")
         try:
@@ -181,29 +179,12 @@ class DBusPropertyCheck:
             return self.missing(bus, name, message)
         return f"reading {self.INTERFACE}.{self.PROPERTY} failed: {name}: {message}"
 
-    def _connect(self, dbus: Any) -> Any:  # noqa: ANN401 - dbus-python ships no types
-        if self._bus is not None:
-            return self._bus
-        if not self.bus_address:
-            raise CheckError("no session bus (DBUS_SESSION_BUS_ADDRESS is unset)")
+    def _connect(self) -> tuple[Any, Any]:
+        """dbus-python and this check's connection, opened if need be."""
         try:
-            self._bus = dbus.bus.BusConnection(self.bus_address)
-        except dbus.exceptions.DBusException as error:
-            raise CheckError(f"no session bus: {dbus_message(error)}") from error
-        return self._bus
-
-
-def dbus_message(error: Any) -> str:  # noqa: ANN401 - a dbus.exceptions.DBusException
-    """The human part of a D-Bus error, else its repr."""
-    text = error.get_dbus_message()
-    return str(text) if text else str(error)
-
-
-def _import_dbus() -> Any:  # noqa: ANN401 - dbus-python ships no types
-    try:
-        import dbus  # noqa: PLC0415 - only when a D-Bus check is actually used
-        import dbus.bus  # noqa: PLC0415
-        import dbus.lowlevel  # noqa: PLC0415
-    except ImportError as error:
-        raise CheckError(f"dbus-python is missing: {LINUX_EXTRA_HELP}") from error
-    return dbus
+            dbus = import_dbus()
+            if self._bus is None:
+                self._bus = connect(dbus, self.bus_address)
+        except SessionBusError as error:
+            raise CheckError(str(error)) from error
+        return dbus, self._bus
