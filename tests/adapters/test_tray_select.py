@@ -14,11 +14,11 @@ import threading
 
 import pytest
 
-from deskmobility.adapters.tray import (
+from deskmobility.adapters.tray import Tray
+from deskmobility.adapters.tray_select import (
     NO_GTK,
     NO_MENU_HINT,
     LinuxProbes,
-    Tray,
     TrayBackend,
     select_tray_backend,
 )

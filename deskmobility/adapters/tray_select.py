@@ -1,0 +1,245 @@
+"""Which pystray backend the tray uses on this desktop, and why; the probes behind the choice.
+
+:func:`select_tray_backend` takes the platform and environment as arguments and the Linux
+desktop checks as injectable :class:`LinuxProbes`, so tests can pass any combination.
+Nothing is probed or chosen at import time: PyGObject and python-xlib are imported only
+inside the probes.
+
+Precedence: ``PYSTRAY_BACKEND`` (any pystray backend name), then the platform (win32,
+darwin); on freedesktop desktops a StatusNotifierItem host (appindicator), then a GTK
+status icon in an XEmbed tray on X11, then pystray's menu-less xorg backend; "none" when
+there is no display, or on Wayland without a StatusNotifierItem host.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+__all__ = [
+    "NO_GTK",
+    "NO_MENU_HINT",
+    "BackendName",
+    "LinuxProbes",
+    "TrayBackend",
+    "select_tray_backend",
+]
+
+BackendName = Literal["appindicator", "gtk", "xorg", "win32", "darwin", "none"]
+
+# (has_menu, has_default_action), mirroring each pystray backend's HAS_MENU and
+# HAS_DEFAULT_ACTION class attributes (darwin: a click opens the menu).
+_CAPABILITIES: dict[BackendName, tuple[bool, bool]] = {
+    "appindicator": (True, False),
+    "gtk": (True, True),
+    "xorg": (False, True),
+    "win32": (True, True),
+    "darwin": (True, False),
+    "none": (False, False),
+}
+_FORCEABLE: dict[str, BackendName] = {name: name for name in _CAPABILITIES if name != "none"}
+NO_MENU_HINT = "no menu: install PyGObject (python3-gi) for the full menu"
+NO_GTK = "GTK 3 for Python (python3-gi, gir1.2-gtk-3.0) is not installed"
+_WATCHER = "org.kde.StatusNotifierWatcher"
+
+
+@dataclass(frozen=True)
+class TrayBackend:
+    """The pystray backend to use, why it was chosen, and what it can do."""
+
+    name: BackendName
+    reason: str
+    has_menu: bool
+    has_default_action: bool
+
+    @classmethod
+    def named(cls, name: BackendName, reason: str) -> TrayBackend:
+        """Build the descriptor for ``name`` with its known capabilities."""
+        has_menu, has_default_action = _CAPABILITIES[name]
+        return cls(name, reason, has_menu, has_default_action)
+
+
+@dataclass(frozen=True)
+class LinuxProbes:
+    """The desktop checks behind the Linux choice; each returns None or why not. Tests inject.
+
+    ``gtk`` starts its reason with :data:`NO_GTK` when the bindings are missing, so the
+    fallback can tell users what to install.
+    """
+
+    status_notifier_host: Callable[[Mapping[str, str]], str | None]
+    appindicator: Callable[[], str | None]
+    gtk: Callable[[], str | None]
+    xembed_tray: Callable[[Mapping[str, str]], str | None]  # informational only
+
+
+def select_tray_backend(
+    platform: str = sys.platform,
+    env: Mapping[str, str] = os.environ,
+    *,
+    probes: LinuxProbes | None = None,
+) -> TrayBackend:
+    """Choose the tray backend for this desktop; ``reason`` says why, and what was rejected."""
+    rejected: list[str] = []
+    forced = env.get("PYSTRAY_BACKEND", "").strip()
+    if forced in _FORCEABLE:
+        hint = f"; {NO_MENU_HINT}" if forced == "xorg" else ""
+        return TrayBackend.named(_FORCEABLE[forced], f"PYSTRAY_BACKEND={forced} is set{hint}")
+    if forced:
+        rejected.append(f"PYSTRAY_BACKEND={forced!r} ignored (not a pystray backend)")
+    if platform == "win32":
+        return TrayBackend.named("win32", _why("Windows notification area", rejected))
+    if platform == "darwin":
+        return TrayBackend.named("darwin", _why("macOS menu bar", rejected))
+    return _select_freedesktop(env, probes or _REAL_PROBES, rejected)
+
+
+def _select_freedesktop(
+    env: Mapping[str, str], probes: LinuxProbes, rejected: list[str]
+) -> TrayBackend:
+    x11, wayland = bool(env.get("DISPLAY")), bool(env.get("WAYLAND_DISPLAY"))
+    if not x11 and not wayland:
+        reason = "no display (DISPLAY and WAYLAND_DISPLAY are unset): reminders run without a tray"
+        return TrayBackend.named("none", _why(reason, rejected))
+    why_not = probes.status_notifier_host(env) or probes.appindicator()
+    if why_not is None:
+        reason = "a StatusNotifierItem host is registered on the session bus"
+        return TrayBackend.named("appindicator", _why(reason, rejected))
+    rejected.append(f"appindicator: {why_not}")
+    if not x11:
+        reason = "Wayland without a StatusNotifierItem host (tray): nothing can show the icon"
+        return TrayBackend.named("none", _why(reason, rejected))
+    why_not = probes.gtk()
+    if why_not is None:
+        note = probes.xembed_tray(env)
+        reason = "GTK status icon (XEmbed tray)" + (f"; {note}" if note else "")
+        return TrayBackend.named("gtk", _why(reason, rejected))
+    rejected.append(f"gtk: {why_not}")
+    reason = NO_MENU_HINT if why_not.startswith(NO_GTK) else "no menu: GTK 3 did not start"
+    return TrayBackend.named("xorg", _why(reason, rejected))
+
+
+def _why(reason: str, rejected: list[str]) -> str:
+    return f"{reason} (rejected: {'; '.join(rejected)})" if rejected else reason
+
+
+def _prepare_gtk_env() -> None:
+    """Keep GTK from loading Mesa (about 43 MB): a tray icon never draws with GL."""
+    os.environ.setdefault("GDK_GL", "disable")
+
+
+def _session_bus_address(env: Mapping[str, str]) -> str | None:
+    if address := env.get("DBUS_SESSION_BUS_ADDRESS"):
+        return address
+    runtime = env.get("XDG_RUNTIME_DIR")
+    if runtime and os.path.exists(os.path.join(runtime, "bus")):  # noqa: PTH110, PTH118
+        return f"unix:path={runtime}/bus"
+    return None
+
+
+def _probe_status_notifier_host(env: Mapping[str, str]) -> str | None:
+    try:
+        from gi.repository import Gio, GLib  # noqa: PLC0415
+    except ImportError as error:
+        return f"PyGObject (python3-gi) is not installed ({error})"
+    address = _session_bus_address(env)
+    if address is None:
+        return "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset)"
+    flags = (
+        Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT
+        | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION
+    )
+    try:
+        bus = Gio.DBusConnection.new_for_address_sync(address, flags, None, None)
+        try:
+            return _ask_watcher(bus)
+        finally:
+            bus.close_sync(None)
+    except GLib.Error as error:
+        return f"could not ask the session bus about StatusNotifierItem hosts: {error.message}"
+
+
+def _ask_watcher(bus: Any) -> str | None:  # noqa: ANN401  (a Gio.DBusConnection)
+    from gi.repository import Gio, GLib  # noqa: PLC0415
+
+    def call(name: str, path: str, interface: str, method: str, args: GLib.Variant) -> Any:  # noqa: ANN401
+        reply = bus.call_sync(name, path, interface, method, args, None,
+                              Gio.DBusCallFlags.NONE, 1000, None)  # fmt: skip
+        return reply.unpack()[0]
+
+    dbus = "org.freedesktop.DBus"
+    if not call(dbus, "/org/freedesktop/DBus", dbus, "NameHasOwner",
+                GLib.Variant("(s)", (_WATCHER,))):  # fmt: skip
+        return f"no StatusNotifierItem watcher on the session bus ({_WATCHER} has no owner)"
+    if not call(_WATCHER, "/StatusNotifierWatcher", f"{dbus}.Properties", "Get",
+                GLib.Variant("(ss)", (_WATCHER, "IsStatusNotifierHostRegistered"))):  # fmt: skip
+        return "a StatusNotifierItem watcher runs, but no tray host is registered with it"
+    return None
+
+
+def _probe_appindicator() -> str | None:
+    _prepare_gtk_env()
+    try:
+        import gi  # noqa: PLC0415
+
+        gi.require_version("Gtk", "3.0")
+    except (ImportError, ValueError) as error:
+        return f"{NO_GTK} ({error})"
+    errors = []
+    for namespace in ("AppIndicator3", "AyatanaAppIndicator3"):  # pystray's order
+        try:
+            gi.require_version(namespace, "0.1")
+            importlib.import_module(f"gi.repository.{namespace}")
+        except (ImportError, ValueError) as error:
+            errors.append(str(error))
+        else:
+            return None
+    return "no AppIndicator typelib (install gir1.2-ayatanaappindicator3-0.1): " + "; ".join(errors)
+
+
+def _probe_gtk() -> str | None:
+    _prepare_gtk_env()
+    try:
+        import gi  # noqa: PLC0415
+
+        gi.require_version("Gtk", "3.0")
+        from gi.repository import Gtk  # noqa: PLC0415
+    except (ImportError, ValueError) as error:
+        return f"{NO_GTK} ({error})"
+    if not Gtk.init_check()[0]:
+        return "GTK 3 could not open the display"
+    return None
+
+
+def _probe_xembed_tray(env: Mapping[str, str]) -> str | None:
+    """Say so when no XEmbed tray runs yet; GTK docks the icon whenever one starts."""
+    try:
+        from Xlib import display  # noqa: PLC0415
+    except ImportError:
+        return None
+    try:
+        connection = display.Display(env.get("DISPLAY"))
+        try:
+            atom = connection.intern_atom(f"_NET_SYSTEM_TRAY_S{connection.get_default_screen()}")
+            owner = connection.get_selection_owner(atom)
+        finally:
+            connection.close()
+    except Exception as error:  # noqa: BLE001  (informational only)
+        return f"could not look for an XEmbed tray ({error})"
+    if getattr(owner, "id", owner):
+        return None
+    return "no XEmbed tray is running yet; the icon appears when one starts"
+
+
+_REAL_PROBES = LinuxProbes(
+    status_notifier_host=_probe_status_notifier_host,
+    appindicator=_probe_appindicator,
+    gtk=_probe_gtk,
+    xembed_tray=_probe_xembed_tray,
+)
