@@ -16,19 +16,28 @@ One connection serves every thread, behind a lock; each write is one short trans
 The schema version lives in ``PRAGMA user_version``; ``_MIGRATIONS`` is the one place
 that changes the schema, one forward step per version, each in its own transaction.
 A file that is not a database or is corrupted is never deleted: it is moved aside with
-its ``-wal``/``-shm`` and a fresh store is started.
+its ``-wal``/``-shm`` and a fresh store is started (``_store_files`` checks and moves it).
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
 import sqlite3
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Self
+
+from deskmobility.adapters._store_files import (
+    MoveAsideError,
+    UnusableFileError,
+    copy_wal,
+    expected_schema,
+    move_aside,
+    problems,
+    schema,
+)
 
 _log = logging.getLogger(__name__)
 
@@ -79,10 +88,6 @@ class StoreError(Exception):
     """The store cannot do its job; the message names the file and says what is wrong."""
 
 
-class _UnusableFileError(Exception):
-    """The file is not a (healthy) deskmobility database and must be moved aside."""
-
-
 class Store:
     """History, checklist ticks and pause state in one SQLite database."""
 
@@ -104,21 +109,24 @@ class Store:
         """
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            wal_copy = _copy_wal(path)
+            wal_copy = copy_wal(path)
         except OSError as err:
             raise StoreError(f"Cannot prepare the history database {path}: {err}") from err
         try:
             try:
                 return cls(path, _connect(path)), None
-            except _UnusableFileError as err:
+            except UnusableFileError as err:
                 reason = str(err)
-            aside = _move_aside(path, wal_copy)
+            try:
+                aside = move_aside(path, wal_copy)
+            except MoveAsideError as err:
+                raise StoreError(str(err)) from err
         finally:
             if wal_copy is not None:
                 wal_copy.unlink(missing_ok=True)
         try:
             store = cls(path, _connect(path))
-        except _UnusableFileError as err:  # cannot happen to a new, empty file
+        except UnusableFileError as err:  # cannot happen to a new, empty file
             raise StoreError(f"Cannot start a new history database {path}: {err}") from err
         return store, (
             f"The history file {path} could not be used ({reason}); it was moved to "
@@ -269,7 +277,7 @@ def _decode(raw: bytes) -> str:
 def _connect(path: Path) -> sqlite3.Connection:
     """Open ``path``, check it and bring its schema up to date.
 
-    Raises _UnusableFileError for a file to move aside, StoreError for anything else.
+    Raises UnusableFileError for a file to move aside, StoreError for anything else.
     """
     try:
         conn = sqlite3.connect(
@@ -286,7 +294,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     except UnicodeDecodeError as err:
         # Python fails to decode SQLite's error message when it quotes damaged schema text.
         _close_quietly(conn)
-        raise _UnusableFileError("corrupted: its schema is unreadable") from err
+        raise UnusableFileError("corrupted: its schema is unreadable") from err
     except BaseException:
         _close_quietly(conn)
         raise
@@ -296,7 +304,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 def _open_error(path: Path, err: sqlite3.Error) -> Exception:
     code = getattr(err, "sqlite_errorcode", 0) & 0xFF
     if code in {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}:
-        return _UnusableFileError(str(err))
+        return UnusableFileError(str(err))
     hint = ""
     if code in {sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM}:
         hint = f" (can this user write to {path.name} and to the folder {path.parent}?)"
@@ -309,9 +317,9 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
     # Everything that can reject the file runs before the first write, so a file that is
     # moved aside is moved exactly as it was found. (The one exception: indexes that do not
     # match sound tables are rebuilt, and only if that fails is the file moved aside.)
-    damage = _problems(conn, "integrity_check")
-    if damage and _problems(conn, "quick_check"):  # damaged pages or rows, not just indexes
-        raise _UnusableFileError(f"corrupted: {damage}")
+    damage = problems(conn, "integrity_check")
+    if damage and problems(conn, "quick_check"):  # damaged pages or rows, not just indexes
+        raise UnusableFileError(f"corrupted: {damage}")
     version: int = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > len(_MIGRATIONS):
         raise StoreError(
@@ -319,14 +327,14 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
             f"{version}, this one knows up to {len(_MIGRATIONS)}); it was left untouched. Update "
             "deskmobility, or move the file away to start a new history."
         )
-    if version < 0 or _schema(conn) != _expected_schema(version):
-        raise _UnusableFileError(
+    if version < 0 or schema(conn) != expected_schema(_MIGRATIONS[:version]):
+        raise UnusableFileError(
             f"its tables are not those of a deskmobility database at schema {version}"
         )
     if damage:
         conn.execute("REINDEX")
-        if damage := _problems(conn, "integrity_check"):
-            raise _UnusableFileError(f"corrupted: {damage}")
+        if damage := problems(conn, "integrity_check"):
+            raise UnusableFileError(f"corrupted: {damage}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute(f"PRAGMA synchronous = {_SYNCHRONOUS}")
     for step in range(version, len(_MIGRATIONS)):
@@ -343,81 +351,6 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
     # A write that changes nothing, to find out now whether writes work at all: SQLite
     # opens a read-only file (or one from a future SQLite) without complaint.
     conn.execute(f"PRAGMA user_version = {len(_MIGRATIONS)}")
-
-
-def _problems(conn: sqlite3.Connection, check: str) -> str:
-    """Run ``PRAGMA integrity_check`` or ``quick_check`` (which skips indexes).
-
-    Return what it found, or "" when the database is sound.
-    """
-    found = [row[0] for row in conn.execute(f"PRAGMA {check}").fetchall()]
-    return "" if found == ["ok"] else " ".join(found)[:200].replace("\n", " ")
-
-
-_Schema = frozenset[tuple[str, str, str, tuple[tuple[str, str, int, int], ...]]]
-
-
-def _schema(conn: sqlite3.Connection) -> _Schema:
-    """Describe the tables, columns and indexes: their structure, not their SQL text."""
-    objects = conn.execute(
-        "SELECT type, name, tbl_name FROM sqlite_master"
-        " WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-    ).fetchall()
-    return frozenset(
-        (kind, name, table, _columns(conn, name) if kind == "table" else ())
-        for kind, name, table in objects
-    )
-
-
-def _columns(conn: sqlite3.Connection, table: str) -> tuple[tuple[str, str, int, int], ...]:
-    rows = conn.execute(
-        'SELECT name, type, "notnull", pk FROM pragma_table_info(?) ORDER BY cid', (table,)
-    ).fetchall()
-    return tuple((name, kind, notnull, pk) for name, kind, notnull, pk in rows)
-
-
-def _expected_schema(version: int) -> _Schema:
-    """Return the schema that the first ``version`` migrations build, in a scratch database."""
-    reference = sqlite3.connect(":memory:")
-    try:
-        for statements in _MIGRATIONS[:version]:
-            for statement in statements:
-                reference.execute(statement)
-        return _schema(reference)
-    finally:
-        reference.close()
-
-
-def _copy_wal(path: Path) -> Path | None:
-    """Copy a leftover ``-wal`` before SQLite sees it: SQLite deletes it if the file is damaged."""
-    wal = Path(f"{path}-wal")
-    if not wal.is_file() or wal.stat().st_size == 0:
-        return None
-    copy = Path(f"{path}-wal.before-open")
-    shutil.copyfile(wal, copy)
-    return copy
-
-
-def _move_aside(path: Path, wal_copy: Path | None) -> Path:
-    """Rename ``path`` and its -wal/-shm to a free ``<name>.corrupt-YYYYmmdd-HHMMSS``."""
-    stamp = datetime.now(UTC).astimezone().strftime("%Y%m%d-%H%M%S")
-    aside, n = path.with_name(f"{path.name}.corrupt-{stamp}"), 1
-    while any(Path(f"{aside}{s}").exists() for s in ("", "-wal", "-shm")):
-        n += 1
-        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
-    wal = Path(f"{path}-wal")
-    moves = [(path, aside), (Path(f"{path}-shm"), Path(f"{aside}-shm"))]
-    moves.append((wal if wal.exists() or wal_copy is None else wal_copy, Path(f"{aside}-wal")))
-    try:
-        for source, target in moves:
-            if source.exists():
-                source.rename(target)
-    except OSError as err:
-        raise StoreError(
-            f"The history database {path} is unreadable and could not be moved to {aside}: "
-            f"{err.strerror}"
-        ) from err
-    return aside
 
 
 def _close_quietly(conn: sqlite3.Connection) -> None:
