@@ -17,22 +17,20 @@ Who may talk to it:
   does the same, but inside ``Listener.accept()`` with no timeout: a client that connects and
   stays silent would wedge the server. Ours reads only after ``poll``. It runs on any OS when
   a key file is given, which is how the tests exercise it on Linux.
+
+The OS-specific pieces (peer credentials, bounded socket I/O, the instance lock, the key
+handshake's frames) live in ``_control_os``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import getpass
-import hashlib
-import hmac
 import json
 import logging
 import os
 import re
-import secrets
-import socket
 import stat
-import struct
 import sys
 import threading
 import time
@@ -41,6 +39,20 @@ from dataclasses import dataclass
 from multiprocessing.connection import Client, Listener
 from pathlib import Path
 from typing import Protocol, Self
+
+from deskmobility.adapters._control_os import (
+    MAC_SIZE,
+    NONCE_SIZE,
+    InstanceLock,
+    limit_io,
+    new_key,
+    new_nonce,
+    open_reply,
+    open_request,
+    peer_uid,
+    seal_reply,
+    seal_request,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,14 +65,6 @@ LOCK_NAME = "instance.lock"
 KEY_NAME = "control.key"
 
 _BACKLOG = 16
-_NONCE = 32
-_MAC = 32
-_REQUEST_TAG = b"deskmobility control request"
-_REPLY_TAG = b"deskmobility control reply"
-# macOS <sys/un.h> and <sys/ucred.h>; Python's socket module does not name them.
-_SOL_LOCAL = 0
-_LOCAL_PEERCRED = 1
-_XUCRED_SIZE = 76
 
 
 class ControlError(Exception):
@@ -145,14 +149,12 @@ def send_command(
             data = _receive(conn, deadline, timeout)
         else:
             server_nonce = _receive(conn, deadline, timeout)
-            nonce = secrets.token_bytes(_NONCE)
-            conn.send_bytes(nonce + _mac(key, _REQUEST_TAG, server_nonce, nonce, payload) + payload)
-            data = _receive(conn, deadline, timeout)
-            if not hmac.compare_digest(
-                data[:_MAC], _mac(key, _REPLY_TAG, nonce, server_nonce, data[_MAC:])
-            ):
+            nonce, frame = seal_request(key, server_nonce, payload)
+            conn.send_bytes(frame)
+            opened = open_reply(key, nonce, server_nonce, _receive(conn, deadline, timeout))
+            if opened is None:
                 raise ControlError("the reply did not prove it came from deskmobility")
-            data = data[_MAC:]
+            data = opened
     except OSError as error:
         raise ControlError(f"the connection to deskmobility failed: {error}") from None
     finally:
@@ -164,7 +166,7 @@ class ControlServer:
     """The listening end: claimed once per user, then served on one daemon thread."""
 
     def __init__(
-        self, listener: Listener, address: tuple[str, str], lock: _InstanceLock, key: bytes | None
+        self, listener: Listener, address: tuple[str, str], lock: InstanceLock, key: bytes | None
     ) -> None:
         self._listener = listener
         self.address, self._family = address
@@ -184,7 +186,7 @@ class ControlServer:
         socket left by a crash is unlinked once nothing answers a ping on it.
         """
         _private_folder(runtime_dir)
-        lock = _InstanceLock.try_acquire(runtime_dir / LOCK_NAME)
+        lock = _lock_instance(runtime_dir / LOCK_NAME)
         pong = _ping(runtime_dir, key_file)
         if lock is None or pong is not None:
             if lock is not None:  # the lock file was deleted under a running instance
@@ -195,7 +197,7 @@ class ControlServer:
             return AlreadyRunning("deskmobility is already running (starting, or not answering)")
         address = address_for(runtime_dir)
         try:
-            key = _new_key(key_file) if key_file is not None else None
+            key = new_key(key_file) if key_file is not None else None
             listener = _listen(*address)
         except OSError as error:
             lock.release()
@@ -254,16 +256,16 @@ class ControlServer:
                 conn.close()
 
     def _serve_one(self, conn: _Conn) -> None:
-        uid = _peer_uid(conn)
+        uid = peer_uid(conn)
         if uid is not None and uid != os.getuid():
             log.warning("control: refused a connection from uid %d", uid)
             return
-        _limit_io(conn, CLIENT_TIMEOUT)
+        limit_io(conn, CLIENT_TIMEOUT)
         deadline = time.monotonic() + CLIENT_TIMEOUT
-        server_nonce = secrets.token_bytes(_NONCE)
+        server_nonce = new_nonce()
         if self._key is not None:
             conn.send_bytes(server_nonce)
-        limit = MAX_MESSAGE if self._key is None else MAX_MESSAGE + _NONCE + _MAC
+        limit = MAX_MESSAGE if self._key is None else MAX_MESSAGE + NONCE_SIZE + MAC_SIZE
         try:
             frame = _receive(conn, deadline, CLIENT_TIMEOUT, limit)
         except _TooLongError:
@@ -276,14 +278,13 @@ class ControlServer:
         if self._key is None:
             conn.send_bytes(_encode(self._answer(frame)))
             return
-        nonce, mac, payload = frame[:_NONCE], frame[_NONCE : _NONCE + _MAC], frame[_NONCE + _MAC :]
-        if len(nonce) < _NONCE or not hmac.compare_digest(
-            mac, _mac(self._key, _REQUEST_TAG, server_nonce, nonce, payload)
-        ):
+        opened = open_request(self._key, server_nonce, frame)
+        if opened is None:
             log.warning("control: refused a request that did not prove it knows the key")
             return
+        nonce, payload = opened
         reply = _encode(self._answer(payload))
-        conn.send_bytes(_mac(self._key, _REPLY_TAG, nonce, server_nonce, reply) + reply)
+        conn.send_bytes(seal_reply(self._key, nonce, server_nonce, reply))
 
     def _answer(self, payload: bytes) -> dict[str, object]:
         try:
@@ -334,7 +335,7 @@ class _TooLongError(ControlError):
 
 
 def _receive(
-    conn: _Conn, deadline: float, timeout: float, limit: int = MAX_MESSAGE + _MAC
+    conn: _Conn, deadline: float, timeout: float, limit: int = MAX_MESSAGE + MAC_SIZE
 ) -> bytes:
     if not conn.poll(max(0.0, deadline - time.monotonic())):
         raise ControlError(f"no answer within {timeout:g} s")
@@ -377,11 +378,6 @@ def _encode(reply: Mapping[str, object]) -> bytes:
     return json.dumps(reply, ensure_ascii=False).encode()
 
 
-def _mac(key: bytes, tag: bytes, *parts: bytes) -> bytes:
-    # Nonces are fixed-length and the payload comes last, so the concatenation is unambiguous.
-    return hmac.new(key, tag + b"".join(parts), hashlib.sha256).digest()
-
-
 def _read_key(key_file: Path) -> bytes:
     try:
         key = key_file.read_bytes()
@@ -389,20 +385,8 @@ def _read_key(key_file: Path) -> bytes:
         raise NotRunning from None  # the server writes it when it starts
     except OSError as error:
         raise ControlError(f"cannot read the control key {key_file}: {error}") from None
-    if len(key) < _NONCE:
+    if len(key) < NONCE_SIZE:
         raise ControlError(f"the control key {key_file} is damaged; restart deskmobility")
-    return key
-
-
-def _new_key(key_file: Path) -> bytes:
-    """A fresh key for this run, written 0600 (on Windows the per-user folder's ACL guards it)."""
-    key = secrets.token_bytes(_NONCE)
-    key_file.parent.mkdir(parents=True, exist_ok=True)
-    temp = key_file.with_name(f".{key_file.name}.{os.getpid()}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key)
-    temp.replace(key_file)
     return key
 
 
@@ -441,64 +425,8 @@ def _check_owner(folder: Path) -> None:
         raise ControlError(f"{folder} belongs to another user; not using it")
 
 
-def _peer_uid(conn: _Conn) -> int | None:
-    """The uid of the process at the other end, or None where the OS cannot say."""
-    if sys.platform == "linux":
-        with socket.fromfd(conn.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-            raw = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("iII"))
-        return int(struct.unpack("iII", raw)[1])
-    elif sys.platform == "darwin":  # noqa: RET505  # struct xucred: cr_version, cr_uid, ...
-        with socket.fromfd(conn.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-            raw = sock.getsockopt(_SOL_LOCAL, _LOCAL_PEERCRED, _XUCRED_SIZE)
-        version, uid = struct.unpack_from("=II", raw)
-        return int(uid) if version == 0 else None
-    else:
-        return None  # Windows: the HMAC key decides; other POSIX: the 0700 folder and 0600 socket
-
-
-def _limit_io(conn: _Conn, seconds: float) -> None:
-    """Bound each read and write, so a client that stalls mid-message is dropped too."""
-    if os.name != "posix":
-        return  # Windows pipes: poll() bounds the wait for a request; replies are small
-    timeval = struct.pack("@ll", int(seconds), int(seconds % 1 * 1_000_000))
-    with socket.fromfd(conn.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeval)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, timeval)
-
-
-class _InstanceLock:
-    """An exclusive lock on ``instance.lock``, held for the life of the process that claims."""
-
-    def __init__(self, fd: int) -> None:
-        self._fd = fd
-
-    @classmethod
-    def try_acquire(cls, path: Path) -> _InstanceLock | None:
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError as error:
-            raise ControlError(f"cannot open the instance lock {path}: {error}") from None
-        try:
-            if sys.platform == "win32":
-                import msvcrt  # noqa: PLC0415
-
-                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl  # noqa: PLC0415
-
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            return None
-        return cls(fd)
-
-    def release(self) -> None:
-        if self._fd < 0:
-            return
-        if sys.platform == "win32":
-            import msvcrt  # noqa: PLC0415
-
-            os.lseek(self._fd, 0, os.SEEK_SET)
-            msvcrt.locking(self._fd, msvcrt.LK_UNLCK, 1)
-        os.close(self._fd)  # on POSIX closing drops the flock
-        self._fd = -1
+def _lock_instance(path: Path) -> InstanceLock | None:
+    try:
+        return InstanceLock.try_acquire(path)
+    except OSError as error:
+        raise ControlError(f"cannot open the instance lock {path}: {error}") from None
