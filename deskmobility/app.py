@@ -120,8 +120,8 @@ class App:
                 return
             exercise = self._choose(ReminderKind.STRETCH)
             self._session = BreakSession(exercise, now)
-            self._post(micro_break_message(exercise), exercise.takes + timedelta(seconds=5))
             self._record("micro_break_started", ReminderKind.STRETCH, exercise.id)
+            self._post(micro_break_message(exercise), exercise.takes + timedelta(seconds=5))
             # A micro-break is a stretch break: the next stretch reminder is a full interval away.
             self._plan = self._plan.restarted([ReminderKind.STRETCH], now)
             self._timer.at("micro-break-end", self._session.ends, self._finish_micro_break)
@@ -250,8 +250,10 @@ class App:
                     kinds = ()
             if kinds:
                 exercise = self._choose(lead_kind(kinds))
-                self._post(reminder_message(kinds, exercise), REMINDER_TIMEOUT)
+                # Recorded first: whatever the user has seen is in the history, even if the
+                # app is killed the next instant (the outbox shows it on its own thread).
                 self._record("reminder", ",".join(kinds), exercise.id)
+                self._post(reminder_message(kinds, exercise), REMINDER_TIMEOUT)
                 self._plan = self._plan.restarted(kinds, now)
             self._arm()
 
@@ -262,8 +264,8 @@ class App:
                 return
             now = self._clock.now()
             self._session = None
-            self._post(micro_break_done_message(session.exercise), REMINDER_TIMEOUT)
             self._record("micro_break_finished", ReminderKind.STRETCH, session.exercise.id)
+            self._post(micro_break_done_message(session.exercise), REMINDER_TIMEOUT)
             self._plan = self._plan.restarted([ReminderKind.STRETCH], now)
             self._arm()
 
