@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import signal
 import sys
 import tempfile
@@ -98,6 +99,27 @@ def open_store(data_dir: Path) -> tuple[Store, str | None]:
         return store, f"{error}. History is kept in {fallback} until this is fixed."
 
 
+def state_dir_problem(state_dir: Path) -> str | None:
+    """Say so when the state folder cannot be written: no log file, no last-good config.
+
+    Both failures are only logged where they happen, and with no log file that is stderr,
+    which nobody reads when the app starts at login.
+    """
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+    else:
+        if os.access(state_dir, os.W_OK):
+            return None
+        reason = "it is read-only"
+    return (
+        f"Cannot write to {state_dir} ({reason}): deskmobility keeps no log file and no copy "
+        "of your last good config there, so a broken config edit would fall back to the "
+        "defaults at the next start. Reminders go on."
+    )
+
+
 def launch(config: Path | None, no_tray: bool) -> int:
     """Run the reminder service until quit or a signal; return the exit status."""
     from deskmobility.adapters.control import (  # noqa: PLC0415
@@ -181,6 +203,8 @@ def _build_app(paths: Paths, config: Path) -> tuple[App, list[Callable[[], None]
     )
     if store_message:
         app.tell_once("History", store_message)
+    if state_message := state_dir_problem(paths.state_dir):
+        app.tell_once("Settings backup", state_message)
     if config_error is not None:
         app.config_rejected(config_error)
     watcher = _watch_config(app, config, paths.state_dir)
