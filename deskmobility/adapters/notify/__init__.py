@@ -1,6 +1,7 @@
 """Desktop notifications: pick the notifier this platform can use, and say which and why.
 
-plyer does the delivery. We choose plyer's platform class ourselves instead of its
+plyer does the delivery (on Linux's D-Bus, our own call: see plyer_backends.DbusNotifier).
+We choose plyer's platform class ourselves instead of its
 ``plyer.notification`` proxy, because the proxy hides failures (a missing backend
 becomes a silent no-op) and, on Linux, takes a Flatpak-only path whenever a folder
 named /app exists, which breaks on an apostrophe in the text.
@@ -71,7 +72,7 @@ def _linux(
     )
 
     if forced in {"", "dbus"} and has_dbus_python():
-        return DbusNotifier(icon), "dbus-python is installed: plyer talks D-Bus directly"
+        return DbusNotifier(icon), "dbus-python is installed: Notify calls on the session bus"
     if forced in {"", "notify-send"} and which("notify-send"):
         return NotifySendNotifier(icon), "dbus-python is missing: plyer runs notify-send"
     reason = f"cannot show desktop notifications: {LINUX_HELP}"
