@@ -24,7 +24,7 @@ class DbusNotifier:
     call takes those signals with it. The call is the one plyer makes.
     """
 
-    name = "plyer-dbus"
+    name = "dbus"
 
     def __init__(self, icon: Path) -> None:
         import dbus  # type: ignore[import-not-found,unused-ignore]  # noqa: F401, PLC0415
