@@ -11,7 +11,9 @@ reminder means. ``coalesce`` keeps one run however late.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +34,8 @@ class Timer:
             executors={"default": ThreadPoolExecutor(max_workers=1)},
             job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
         )
+        self._lock = threading.Lock()
+        self._armed: dict[str, tuple[datetime, Callable[[], None]]] = {}
 
     def start(self) -> None:
         """Start the scheduler thread."""
@@ -39,29 +43,47 @@ class Timer:
 
     def at(self, job_id: str, when: datetime, action: Callable[[], None]) -> None:
         """Run ``action`` at ``when``, replacing any job with the same id."""
-        self._scheduler.add_job(
-            _guarded,
-            trigger="date",
-            run_date=when,
-            args=(job_id, action),
-            id=job_id,
-            replace_existing=True,
-        )
+        with self._lock:
+            # Re-arming a job for the time it already has would still wake the scheduler
+            # thread; the app re-arms everything after each event, so skip the no-ops.
+            if self._armed.get(job_id) == (when, action):
+                return
+            self._armed[job_id] = (when, action)
+            self._scheduler.add_job(
+                self._run,
+                trigger="date",
+                run_date=when,
+                args=(job_id, action),
+                id=job_id,
+                replace_existing=True,
+            )
 
     def cancel(self, job_id: str) -> None:
         """Drop the job ``job_id`` if it is armed."""
-        if self._scheduler.get_job(job_id) is not None:
-            self._scheduler.remove_job(job_id)
+        with self._lock:
+            if self._armed.pop(job_id, None) is not None:
+                self._scheduler.remove_job(job_id)
 
     def shutdown(self) -> None:
         """Stop the thread without waiting for jobs that have not started."""
-        if self._scheduler.running:
-            self._scheduler.shutdown(wait=False)
+        if not self._scheduler.running:
+            return
+        # APScheduler marks itself stopped before taking its job-store lock; if its thread
+        # is at that moment finishing a date job, its remove_job() then fails and the
+        # thread dies with a traceback. So: pause (no new pass over the jobs starts), wait
+        # for a pass in progress by taking that lock once (private, hence the fallback),
+        # and only then shut down, outside the lock, as shutdown joins the thread.
+        self._scheduler.pause()
+        with getattr(self._scheduler, "_jobstores_lock", None) or contextlib.nullcontext():
+            pass
+        self._scheduler.shutdown(wait=False)
 
 
-def _guarded(job_id: str, action: Callable[[], None]) -> None:
-    # A failing job must not take the schedule down with it: log it and carry on.
-    try:
-        action()
-    except Exception:
-        log.exception("job %s failed", job_id)
+    def _run(self, job_id: str, action: Callable[[], None]) -> None:
+        with self._lock:
+            self._armed.pop(job_id, None)  # a date job runs once; APScheduler has dropped it
+        # A failing job must not take the schedule down with it: log it and carry on.
+        try:
+            action()
+        except Exception:
+            log.exception("job %s failed", job_id)

@@ -1,0 +1,77 @@
+"""The APScheduler adapter, against the real scheduler (waits of a fraction of a second)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from deskmobility.adapters.timer import Timer
+
+
+@pytest.fixture
+def timer() -> Iterator[Timer]:
+    started = Timer()
+    started.start()
+    yield started
+    started.shutdown()
+
+
+def soon(seconds: float) -> datetime:
+    return datetime.now(UTC) + timedelta(seconds=seconds)
+
+
+def test_a_job_runs_at_its_time(timer: Timer) -> None:
+    ran = threading.Event()
+    timer.at("job", soon(0.2), ran.set)
+    assert ran.wait(5)
+
+
+def test_a_job_in_the_past_still_runs(timer: Timer) -> None:
+    """A late job (after a suspend) must run, not be dropped as a misfire."""
+    ran = threading.Event()
+    timer.at("job", soon(-3600), ran.set)
+    assert ran.wait(5)
+
+
+def test_re_arming_replaces_and_cancel_drops(timer: Timer) -> None:
+    calls: list[str] = []
+    done = threading.Event()
+    timer.at("a", soon(0.2), lambda: calls.append("first"))
+    timer.at("a", soon(0.3), lambda: calls.append("second"))
+    timer.at("b", soon(0.3), lambda: calls.append("cancelled"))
+    timer.cancel("b")
+    timer.at("end", soon(0.6), done.set)
+    assert done.wait(5)
+    assert calls == ["second"]
+
+
+def test_arming_the_same_job_again_runs_it_once_and_it_can_be_armed_after(timer: Timer) -> None:
+    calls: list[int] = []
+    first = threading.Event()
+
+    def action() -> None:
+        calls.append(1)
+        first.set()
+
+    when = soon(0.2)
+    timer.at("job", when, action)
+    timer.at("job", when, action)
+    assert first.wait(5)
+    again = threading.Event()
+    timer.at("job", soon(0.1), again.set)  # after it ran, the same id arms anew
+    assert again.wait(5)
+    assert calls == [1]
+
+
+def test_a_failing_job_does_not_stop_the_next(timer: Timer) -> None:
+    ran = threading.Event()
+
+    def fail() -> None:
+        raise RuntimeError("boom")
+
+    timer.at("bad", soon(0.1), fail)
+    timer.at("good", soon(0.3), ran.set)
+    assert ran.wait(5)
