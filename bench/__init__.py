@@ -1,0 +1,1 @@
+"""Footprint benchmark of deskmobility against its peers: see bench/README."""
