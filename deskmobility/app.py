@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from deskmobility.core.config import ConfigError, Settings
-from deskmobility.core.durations import humanize
 from deskmobility.core.exercises import Exercise, ExerciseCatalog, choose_exercise
 from deskmobility.core.kinds import ReminderKind
 from deskmobility.core.messages import (
@@ -40,8 +39,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REMINDER_TIMEOUT = timedelta(seconds=20)
-# How often to look at idle time (and for a suspend): once a minute is cheap, and finds
-# every absence longer than natural_break plus a minute.
+# Idle time is looked at when the next absence could first reach natural_break (plus this
+# margin), and once every margin while the person is away, to see them come back: every
+# absence longer than natural_break plus the margin is found, and a person at the desk
+# costs one look every natural_break or so.
 PRESENCE_EVERY = timedelta(minutes=1)
 # While do-not-disturb or a fullscreen window holds reminders, look again this often.
 HELD_RECHECK = timedelta(seconds=30)
@@ -95,6 +96,7 @@ class App:
         self._held: str | None = None
         self._presence = Presence()
         self._last_tick = (now, clock.monotonic())
+        self._last_idle = timedelta(0)
         self._config_problem: str | None = None
         self._told: set[str] = set()
         self.on_change: list[Callable[[], None]] = []
@@ -197,7 +199,7 @@ class App:
             )
 
     def next_line(self) -> str:
-        """One line for the menu: what comes next, e.g. "Next: stretch break in 12 min"."""
+        """One line for the menu: what comes next, e.g. "Next: stretch break at 14:05"."""
         with self._lock:
             now = self._clock.now()
             if self._plan.is_paused(now) and self._plan.paused_until is not None:
@@ -206,7 +208,9 @@ class App:
             if not upcoming:
                 return "All reminders are switched off"
             kind, due = upcoming[0]
-            return f"Next: {kind.heading.lower()} in {humanize(due - now)}"
+            # A clock time, not "in 12 min": it stays true until the plan changes, so the
+            # menu needs no rebuild every minute (pystray builds menus ahead of opening).
+            return f"Next: {kind.heading.lower()} at {due:%H:%M}"
 
     @property
     def settings(self) -> Settings:
@@ -281,6 +285,7 @@ class App:
             self._record("suspend", None, None, detail=f"{int(gap.total_seconds())}s")
             return
         idle = self._idle.idle_for() if self._idle is not None else None
+        self._last_idle = idle or timedelta(0)
         self._presence, event = self._presence.observe(now, idle, self._settings.natural_break)
         if isinstance(event, CameBack):
             log.info("back after %s away; timers restart", event.away_for)
@@ -300,6 +305,18 @@ class App:
             else:
                 self._arm()
 
+    def _next_presence_check(self, now: datetime) -> datetime | None:
+        """When to look at idle time next; None without an idle source.
+
+        A suspend needs no look of its own: whichever job runs first after waking sees it.
+        """
+        if self._idle is None:
+            return None
+        if self._presence.away:
+            return now + PRESENCE_EVERY
+        until_break = max(timedelta(0), self._settings.natural_break - self._last_idle)
+        return now + until_break + PRESENCE_EVERY
+
     def _check_presence(self) -> None:
         with self._lock:
             self._sense(self._clock.now())
@@ -313,7 +330,11 @@ class App:
         their own.
         """
         now = self._clock.now()
-        self._timer.at("presence", now + PRESENCE_EVERY, self._check_presence)
+        presence = self._next_presence_check(now)
+        if presence is None:
+            self._timer.cancel("presence")
+        else:
+            self._timer.at("presence", presence, self._check_presence)
         if self._held is None:
             self._timer.cancel("held")
         else:

@@ -76,7 +76,7 @@ class TrayView:
     """A snapshot of what the tray shows; the app builds one on demand. Pure data."""
 
     paused: bool
-    next_line: str  # "Next: stretch break in 12 min" or "Paused until 14:30"
+    next_line: str  # "Next: stretch break at 14:05" or "Paused until 14:30"
     checklist: tuple[ChecklistEntry, ...]
     break_progress: float | None  # 0..1 toward the next stretch break
     held_reason: str | None = None  # "Held: do not disturb"; a disabled line when set

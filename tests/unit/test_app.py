@@ -212,7 +212,7 @@ def test_new_settings_apply_and_clear_the_problem(make_app, clock) -> None:
 
 def test_next_line_says_what_comes_next(make_app, clock) -> None:
     app, _, _ = make_app(settings(posture=30, head=20, stretch=45))
-    assert app.next_line() == "Next: head position in 20 min"
+    assert app.next_line() == "Next: head position at 09:20"
     app.pause_for(60 * MIN)
     assert app.next_line().startswith("Paused until ")
 

@@ -44,7 +44,7 @@ def test_ticks_are_remembered_and_reset(bridge: TrayBridge) -> None:
 
 def test_the_view_says_what_is_next_and_counts_todays_breaks(bridge: TrayBridge, clock) -> None:
     view = bridge.tray_view()
-    assert view.next_line == "Next: head position in 20 min"
+    assert view.next_line == "Next: head position at 09:20"
     assert view.today_line == "Today: 0 breaks"
     assert view.paused is False
     bridge.start_micro_break()
