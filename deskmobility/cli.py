@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
 
@@ -72,21 +72,27 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(argv: Sequence[str] | None) -> int:
+    if list(sys.argv[1:] if argv is None else argv) == ["--version"]:
+        # Answered before building the parser, which costs most of a --version run.
+        print(f"deskmobility {__version__}")
+        return 0
     args = _parser().parse_args(argv)
     if getattr(args, "control_command", None):
         return run_control_command(args)
-    command = args.command or "run"
-    if command == "run":
-        from deskmobility.launch import launch  # noqa: PLC0415
+    commands: dict[str, Callable[[], int]] = {
+        "run": lambda: _run(args.config, args.no_tray),
+        "check-config": lambda: _check_config(args.path),
+        "exercises": lambda: _exercises(args.json, args.config),
+        "stats": lambda: _stats(args.days, args.json, args.chart),
+        "checklist": _checklist,
+    }
+    return commands[args.command or "run"]()
 
-        return launch(args.config, args.no_tray)
-    if command == "check-config":
-        return _check_config(args.path)
-    if command == "exercises":
-        return _exercises(args.json, args.config)
-    if command == "stats":
-        return _stats(args.days, args.json, args.chart)
-    return _checklist()
+
+def _run(config: Path | None, no_tray: bool) -> int:
+    from deskmobility.launch import launch  # noqa: PLC0415
+
+    return launch(config, no_tray)
 
 
 def _default_config() -> Path:

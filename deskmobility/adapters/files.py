@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import tempfile
 import warnings
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from deskmobility.core.config import ConfigError, Problem, Settings, parse_settings_bytes
@@ -74,6 +72,8 @@ def load_config(path: Path) -> Settings | None:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves the old or the new file, never half."""
+    import tempfile  # noqa: PLC0415  # not needed to read a config (check-config)
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -93,9 +93,15 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.close(dir_fd)
 
 
+def _package_dir() -> Path:
+    from importlib import resources  # noqa: PLC0415  # only the running app needs it
+
+    return Path(str(resources.files("deskmobility")))
+
+
 def asset_path(name: str) -> Path:
     """A file from assets/: inside the installed package, or at the top of a source checkout."""
-    packaged = Path(str(resources.files("deskmobility"))) / "assets" / name
+    packaged = _package_dir() / "assets" / name
     if packaged.exists():
         return packaged
     return Path(__file__).resolve().parents[2] / "assets" / name
@@ -103,7 +109,7 @@ def asset_path(name: str) -> Path:
 
 def example_config() -> bytes:
     """The commented example config (shipped in the wheel next to the assets)."""
-    packaged = Path(str(resources.files("deskmobility"))) / "config.example.toml"
+    packaged = _package_dir() / "config.example.toml"
     if packaged.exists():
         return packaged.read_bytes()
     return (Path(__file__).resolve().parents[2] / "config.example.toml").read_bytes()

@@ -15,8 +15,13 @@ from deskmobility.cli import main
 
 
 def test_version(capsys) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"deskmobility {__version__}"
+
+
+def test_version_among_other_options_goes_through_argparse(capsys) -> None:
     with pytest.raises(SystemExit) as exited:
-        main(["--version"])
+        main(["--no-tray", "--version"])
     assert exited.value.code == 0
     assert capsys.readouterr().out.strip() == f"deskmobility {__version__}"
 
