@@ -4,15 +4,20 @@ A reminder's timer starts when the app starts, when the reminder last fired, or 
 the person last rested (a micro-break for stretch, a natural break or a pause for all).
 It falls due one interval later, unless that lands in quiet hours or a pause, in which
 case the timer restarts when they end: a night or a pause is rest, not a backlog.
+
+Intervals are spans of real time: arithmetic and comparisons are on instants (in UTC).
+Quiet hours are local wall-clock times, read at each due instant in the offset in force
+then (``local_like``), so a DST change between a timer's start and its end moves nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 
+from deskmobility.core.clock import local_like
 from deskmobility.core.config import QuietHours, Settings
 from deskmobility.core.kinds import ReminderKind
 
@@ -37,19 +42,20 @@ class ReminderPlan:
         every = self.settings.interval(kind)
         if every is None:
             return None
-        begin = self.started[kind]
-        if self.paused_until is not None and begin < self.paused_until:
-            begin = self.paused_until
+        started = self.started[kind]
+        begin = _utc(started)
+        if self.paused_until is not None:
+            begin = max(begin, _utc(self.paused_until))
         due = begin + every
         quiet = self.settings.quiet_hours
         if quiet is not None:
-            due = _after_quiet_hours(quiet, due, every)
-        return due
+            due = _after_quiet_hours(quiet, due, every, started)
+        return local_like(due, started)
 
     def upcoming(self) -> tuple[tuple[ReminderKind, datetime], ...]:
         """Enabled kinds with their due times, soonest first."""
         pairs = [(kind, due) for kind in ReminderKind if (due := self.next_due(kind)) is not None]
-        return tuple(sorted(pairs, key=lambda pair: pair[1]))
+        return tuple(sorted(pairs, key=lambda pair: _utc(pair[1])))
 
     def due_now(self, now: datetime) -> tuple[ReminderKind, ...]:
         """The kinds due at ``now``, merged with any due within a short window after it.
@@ -61,11 +67,12 @@ class ReminderPlan:
             return ()
         intervals = [s.every for s in self.settings.reminders.values() if s.enabled]
         window = min([MERGE_WINDOW, *(every / 10 for every in intervals)])
-        return tuple(kind for kind, due in self.upcoming() if due <= now + window)
+        until = _utc(now) + window
+        return tuple(kind for kind, due in self.upcoming() if _utc(due) <= until)
 
     def is_paused(self, now: datetime) -> bool:
         """Tell whether reminders are paused at ``now``."""
-        return self.paused_until is not None and now < self.paused_until
+        return self.paused_until is not None and _utc(now) < _utc(self.paused_until)
 
     def restarted(self, kinds: Iterable[ReminderKind], now: datetime) -> ReminderPlan:
         """Restart the timers of ``kinds`` at ``now`` (they fired, or the person rested)."""
@@ -90,24 +97,47 @@ class ReminderPlan:
         return replace(self, settings=settings, started=MappingProxyType(started))
 
 
-def _after_quiet_hours(quiet: QuietHours, due: datetime, every: timedelta) -> datetime:
-    """Move ``due`` out of quiet hours: the timer restarts when the window ends.
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
 
-    When one interval after the window's end falls in quiet hours again (an interval
-    longer than the time between windows), it would do so every day; the reminder is
-    then due as the window ends instead of never.
+
+def _after_quiet_hours(
+    quiet: QuietHours, due: datetime, every: timedelta, like: datetime
+) -> datetime:
+    """Move ``due`` (UTC) out of quiet hours: the timer restarts when the window ends.
+
+    Wall times are read on ``like``'s clock. When one interval after the window's end
+    falls in quiet hours again (an interval longer than the time between windows), it
+    would do so every day; the reminder is then due as the window ends instead of never.
     """
-    if not quiet.contains(due.timetz().replace(tzinfo=None)):
+    local = local_like(due, like)
+    if not quiet.contains(local.time()):
         return due
-    end = due.replace(
-        hour=quiet.end.hour,
-        minute=quiet.end.minute,
-        second=quiet.end.second,
-        microsecond=quiet.end.microsecond,
-    )
-    if end <= due:
-        end += timedelta(days=1)
+    end = _quiet_end(quiet, due, local, like)
     restarted = end + every
-    if quiet.contains(restarted.timetz().replace(tzinfo=None)):
+    if quiet.contains(local_like(restarted, like).time()):
         return end
     return restarted
+
+
+def _quiet_end(quiet: QuietHours, due: datetime, local: datetime, like: datetime) -> datetime:
+    """The instant (UTC) after ``due`` when the wall clock first reads the window's end.
+
+    ``local`` is ``due`` on the wall clock. The end may come in another offset than
+    ``due`` (a DST change in the night): each candidate offset is tried, earliest first.
+    An end in the hour the spring change skips is never read: it comes an hour late then.
+    """
+    wall = datetime.combine(local.date(), quiet.end)
+    if wall <= local.replace(tzinfo=None):
+        wall += timedelta(days=1)
+    here = _offset(local)
+    there = _offset(local_like((wall - here).replace(tzinfo=UTC), like))
+    candidates = sorted({(wall - offset).replace(tzinfo=UTC) for offset in (here, there)})
+    for end in candidates:
+        if end > due and not quiet.contains(local_like(end, like).time()):
+            return end
+    return candidates[-1]
+
+
+def _offset(local: datetime) -> timedelta:
+    return local.replace(tzinfo=None) - _utc(local).replace(tzinfo=None)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from deskmobility.adapters.timer import Timer
+from deskmobility.core.clock import SystemClock
 
 
 @pytest.fixture
@@ -74,4 +75,11 @@ def test_a_failing_job_does_not_stop_the_next(timer: Timer) -> None:
 
     timer.at("bad", soon(0.1), fail)
     timer.at("good", soon(0.3), ran.set)
+    assert ran.wait(5)
+
+
+def test_a_system_clock_time_arms_a_job(timer: Timer) -> None:
+    """SystemClock's times (a fixed offset remembering the zone) go through APScheduler."""
+    ran = threading.Event()
+    timer.at("job", SystemClock().now() + timedelta(seconds=0.2), ran.set)
     assert ran.wait(5)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from deskmobility.core.clock import LocalOffset, SystemClock, in_zone
 from deskmobility.core.config import QuietHours, ReminderSettings, Settings
 from deskmobility.core.kinds import ReminderKind
 from deskmobility.core.schedule import MERGE_WINDOW, ReminderPlan
@@ -348,3 +349,101 @@ def test_no_notification_ever_comes_in_quiet_hours(
     _, fired = run_timer(plan, clock, clock.now() + 72 * H, limit=100)
     quiet = QuietHours(*window)
     assert [when for when, _ in fired if quiet.contains(when.time())] == []
+
+
+# --- quiet hours across a daylight-saving change (SystemClock's times, a real zone) ------
+
+BERLIN = pytest.importorskip("zoneinfo").ZoneInfo("Europe/Berlin")
+AUTUMN_CHANGE = datetime(2026, 10, 25, 1, tzinfo=UTC)  # 03:00 +02:00 becomes 02:00 +01:00
+SPRING_CHANGE = datetime(2026, 3, 29, 1, tzinfo=UTC)  # 02:00 +01:00 becomes 03:00 +02:00
+
+
+def berlin(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    """A wall-clock time in Berlin, as SystemClock gives it (the offset in force then)."""
+    return in_zone(datetime(year, month, day, hour, minute, tzinfo=BERLIN), BERLIN)
+
+
+def test_system_clock_times_have_the_offset_in_force_and_remember_the_zone() -> None:
+    now = SystemClock().now()
+    assert abs(now - datetime.now(UTC)) < timedelta(seconds=5)
+    assert now.utcoffset() == datetime.now(UTC).astimezone().utcoffset()
+    assert isinstance(now.tzinfo, LocalOffset)
+    assert now.tzinfo.zone is None  # the operating system's zone
+    in_berlin = SystemClock(BERLIN).now()
+    assert abs(in_berlin - now) < timedelta(seconds=5)
+    assert in_berlin.utcoffset() == datetime.now(BERLIN).utcoffset()
+
+
+def test_adding_to_a_system_clock_time_is_exact_across_the_change() -> None:
+    """What the App does with ``now + a minute`` and ``due - now`` (a real zone as tzinfo
+    would make that wall-clock arithmetic: an hour and a minute, here)."""
+    before = in_zone(AUTUMN_CHANGE - 30 * S, BERLIN)
+    assert before.isoformat() == "2026-10-25T02:59:30+02:00"
+    assert before + MIN == AUTUMN_CHANGE + 30 * S
+    after = in_zone(AUTUMN_CHANGE + 10 * MIN, BERLIN)
+    assert after.isoformat() == "2026-10-25T02:10:00+01:00"
+    assert after - before == 10 * MIN + 30 * S
+    assert before < after
+
+
+@pytest.mark.parametrize(
+    ("start", "first_head"),
+    [
+        (berlin(2026, 10, 24, 17, 50), berlin(2026, 10, 25, 8, 20)),  # autumn: 08:20 +01:00
+        (berlin(2026, 3, 28, 17, 50), berlin(2026, 3, 29, 8, 20)),  # spring: 08:20 +02:00
+    ],
+    ids=["autumn", "spring"],
+)
+def test_quiet_hours_end_in_local_time_after_a_dst_change(
+    start: datetime, first_head: datetime
+) -> None:
+    plan = ReminderPlan.start(plan_settings(quiet=(time(18), time(8))), start)
+    due = plan.next_due(HEAD)
+    assert due == first_head
+    assert due is not None
+    assert (due.time(), due.utcoffset()) == (time(8, 20), first_head.utcoffset())
+
+
+def test_an_interval_across_the_change_is_real_time() -> None:
+    start = in_zone(AUTUMN_CHANGE - 10 * MIN, BERLIN)  # 02:50 +02:00
+    due = ReminderPlan.start(plan_settings(), start).next_due(HEAD)
+    assert due == AUTUMN_CHANGE + 10 * MIN
+    assert due is not None
+    assert due.isoformat() == "2026-10-25T02:10:00+01:00"
+
+
+def test_quiet_hours_ending_in_the_repeated_hour_end_the_first_time() -> None:
+    start = berlin(2026, 10, 24, 23, 50)
+    due = ReminderPlan.start(plan_settings(quiet=(time(22), time(2, 30))), start).next_due(HEAD)
+    assert due is not None
+    assert due.isoformat() == "2026-10-25T02:50:00+02:00"
+
+
+def test_quiet_hours_ending_in_the_skipped_hour_end_after_the_change() -> None:
+    start = berlin(2026, 3, 28, 23, 50)
+    due = ReminderPlan.start(plan_settings(quiet=(time(22), time(2, 30))), start).next_due(HEAD)
+    assert due is not None
+    assert due.isoformat() == "2026-03-29T03:50:00+02:00"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from([AUTUMN_CHANGE, SPRING_CHANGE]),
+    st.integers(-36 * 60, 12 * 60),
+    st.tuples(_MINUTE_OF_DAY, _MINUTE_OF_DAY).filter(lambda window: window[0] != window[1]),
+    st.integers(60, 24 * 3600),
+)
+def test_a_reminder_across_a_dst_change_never_comes_in_local_quiet_hours(
+    change: datetime, start_minute: int, window: tuple[time, time], seconds: int
+) -> None:
+    # Quiet hours ending in the hour the spring change skips end an hour late (the clock
+    # never reads their end): with a window of nearly a day, that can be in quiet hours.
+    assume(change != SPRING_CHANGE or not time(2) <= window[1] < time(3))
+    start = in_zone(change + start_minute * MIN, BERLIN)
+    every = timedelta(seconds=seconds)
+    plan = ReminderPlan.start(plan_settings(every, every, every, quiet=window), start)
+    due = plan.next_due(HEAD)
+    assert due is not None
+    assert due - start >= every
+    assert due.utcoffset() == datetime.fromtimestamp(due.timestamp(), BERLIN).utcoffset()
+    assert not QuietHours(*window).contains(due.time()), due.isoformat()

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ import pytest
 
 from deskmobility.adapters.store import Store
 from deskmobility.app import App
+from deskmobility.core.clock import in_zone
 from deskmobility.core.config import QuietHours, ReminderSettings, Settings
 from deskmobility.core.kinds import ReminderKind
 from deskmobility.core.schedule import MERGE_WINDOW
@@ -62,19 +64,53 @@ def week_settings(quiet: QuietHours | None = None) -> Settings:
     )
 
 
+class ScriptedZone(tzinfo):
+    """A local zone whose UTC offset changes at scripted instants, as the tz database has
+    them. ``changes`` known in advance are a real zone's; ``change`` adds one as it happens.
+
+    Only ``astimezone`` is scripted: it gives the time at the fixed offset in force.
+    """
+
+    def __init__(self, first: timezone, changes: Iterable[tuple[datetime, timezone]] = ()):
+        self.first = first
+        self.changes = sorted(changes)
+
+    def at(self, instant: datetime) -> timezone:
+        zone = self.first
+        for since, then in self.changes:
+            if instant >= since:
+                zone = then
+        return zone
+
+    def change(self, instant: datetime, zone: timezone) -> None:
+        self.changes = sorted([*self.changes, (instant, zone)])
+
+    def fromutc(self, dt: datetime) -> datetime:
+        instant = dt.replace(tzinfo=UTC)
+        return instant.astimezone(self.at(instant))
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        raise NotImplementedError("only astimezone() is scripted")
+
+
 class LocalClock:
     """The FakeClock read in a local zone that a DST change switches, as SystemClock does.
 
-    ``SystemClock.now()`` is ``datetime.now(UTC).astimezone()``: a fixed UTC offset that
-    changes at a DST switch while the instant runs on. ``advance``/``jump`` as FakeClock.
+    ``SystemClock.now()`` is the local time at the fixed UTC offset in force at the instant,
+    remembering the zone (``in_zone``), so the planner can read later instants in the
+    offset in force then. ``advance``/``jump`` as FakeClock.
     """
 
-    def __init__(self, base: Any, zone: timezone = CET) -> None:
+    def __init__(self, base: Any, zone: ScriptedZone) -> None:
         self.base = base
         self.zone = zone
 
     def now(self) -> datetime:
-        return self.base.now().astimezone(self.zone)
+        return in_zone(self.base.now(), self.zone)
+
+    def offset_now(self) -> timezone:
+        """The fixed zone in force now, e.g. CET."""
+        return self.zone.at(self.base.now())
 
     def monotonic(self) -> float:
         return float(self.base.monotonic())
@@ -110,14 +146,15 @@ class Week:
     idle_aware: bool = True
     script_zone: timezone | None = None  # None: the script follows the clock's local zone
     first_day: date = MONDAY  # day 0 of the script
-    zone: timezone = CET  # the local zone at the start
+    zone: timezone | ScriptedZone = CET  # the local zone (changed by ``dst``, or scripted)
     shown: list[Shown] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
     away: list[tuple[float, float]] = field(default_factory=list)
     wakes: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.clock = LocalClock(self.base_clock, self.zone)
+        zone = self.zone if isinstance(self.zone, ScriptedZone) else ScriptedZone(self.zone)
+        self.clock = LocalClock(self.base_clock, zone)
         self.idle = ScriptedIdle(self.clock)
         self.timer = HandFiredTimer(self.clock)
         self.slept = 0.0
@@ -155,7 +192,7 @@ class Week:
     def wall(self, day: int, hhmm: str) -> datetime:
         """``hhmm`` on the ``day``-th day after Monday, on the clock the App reads."""
         hour, minute = map(int, hhmm.split(":"))
-        zone = self.script_zone or self.clock.zone
+        zone = self.script_zone or self.clock.offset_now()
         when = time(hour, minute)
         return datetime.combine(self.first_day + timedelta(days=day), when, tzinfo=zone)
 
@@ -198,8 +235,8 @@ class Week:
         self.clock.jump(span)
 
     def dst(self, zone: timezone) -> None:
-        """A daylight-saving change: the local offset changes, the instant runs on."""
-        self.clock.zone = zone
+        """A daylight-saving change now: the local offset changes, the instant runs on."""
+        self.clock.zone.change(self.base_clock.now(), zone)
 
     def new_stretch(self) -> None:
         """The App took what just happened for a break: a new stretch at the desk begins."""
@@ -459,25 +496,26 @@ def test_a_dst_change_is_a_no_op(clock, week_store, tmp_path: Path) -> None:
     assert [e.kind for e in changed_history].count("suspend") == 1  # Monday night's
 
 
-@pytest.mark.xfail(
-    reason="known bug: ReminderPlan reads quiet hours in the fixed UTC offset of each timer's "
-    "start (SystemClock gives fixed offsets), so after the autumn change Sunday's first "
-    "reminder comes at 07:20, inside quiet hours; see docs/reliability.md",
-    strict=True,
-)
+# Europe's autumn change of 2026: Sunday 25 October, 03:00 +02:00 becomes 02:00 +01:00.
+AUTUMN_2026 = ((datetime(2026, 10, 25, 1, 0, tzinfo=UTC), CET),)
+
+
 def test_quiet_hours_keep_to_local_time_across_a_dst_change(clock, week_store) -> None:
     """Autumn: 03:00 +02:00 becomes 02:00 +01:00 on Sunday 2026-10-25, with the computer on
     all weekend and no idle monitor (a Wayland desktop without one, say): no timer restarts
-    between Saturday's last reminder and Sunday morning, so nothing re-reads the offset."""
+    between Saturday's last reminder and Sunday morning. Sunday's end of quiet hours is read
+    in the offset in force then, +01:00, not in the +02:00 of the timers' start."""
     base = type(clock)(start=datetime(2026, 10, 23, 9, 0, tzinfo=CEST))
-    week = Week(base, week_store, quiet=QUIET, idle_aware=False, first_day=date(2026, 10, 23))
-    week.dst(CEST)
+    zone = ScriptedZone(CEST, AUTUMN_2026)
+    week = Week(
+        base, week_store, quiet=QUIET, idle_aware=False, first_day=date(2026, 10, 23), zone=zone
+    )
     for day in range(3):  # Friday, Saturday, Sunday
         week.work_until(day, "18:00")
         week.quiet_hours_begin()
         if day == 1:
-            week.work_until(2, "03:00")
-            week.dst(CET)
+            week.work_until(2, "03:00")  # the script's clock reads 03:00 +02:00 ...
+            assert week.clock.now().utcoffset() == CET.utcoffset(None)  # ... 02:00 +01:00
         week.work_until(day + 1, "08:00")
         week.quiet_hours_end()
     week.work_until(3, "12:00")
