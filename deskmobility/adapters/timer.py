@@ -78,7 +78,6 @@ class Timer:
             pass
         self._scheduler.shutdown(wait=False)
 
-
     def _run(self, job_id: str, action: Callable[[], None]) -> None:
         with self._lock:
             self._armed.pop(job_id, None)  # a date job runs once; APScheduler has dropped it
