@@ -38,6 +38,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.e2e.tray_screen import user_env
+
 REPO = Path(__file__).resolve().parent.parent
 E2E = REPO / "tests" / "e2e"
 CONFIG = """\
@@ -173,22 +175,6 @@ def sample(pid: int, t: float) -> Sample:
 
 
 # --- the run -------------------------------------------------------------------------------
-
-
-def user_env(home: Path) -> dict[str, str]:
-    """A fresh HOME and XDG folders, so the soak starts with no state of its own."""
-    dirs = {
-        "HOME": home,
-        "XDG_CONFIG_HOME": home / ".config",
-        "XDG_STATE_HOME": home / ".local" / "state",
-        "XDG_DATA_HOME": home / ".local" / "share",
-        "XDG_CACHE_HOME": home / ".cache",
-        "XDG_RUNTIME_DIR": home / "run",
-    }
-    for folder in dirs.values():
-        folder.mkdir(parents=True, exist_ok=True)
-    dirs["XDG_RUNTIME_DIR"].chmod(0o700)
-    return {name: str(path) for name, path in dirs.items()}
 
 
 def soak(

@@ -21,11 +21,9 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime
@@ -33,7 +31,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from PIL import Image
 
 from deskmobility.adapters.store import HistoryEvent, Store
 from deskmobility.core.exercises import ExerciseCatalog
@@ -41,14 +38,13 @@ from deskmobility.core.kinds import ReminderKind
 
 from . import startup
 from .processes import DesktopError, wait_until
+from .tray_screen import CLI, centre, docked_icon, run_cli, trayer_icons, user_env
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from .desktop import Desktop, Notification
 
-CLI = [sys.executable, "-m", "deskmobility"]
-TEAL = (30, 132, 118)  # the icon's colour (adapters/icon.py)
 TRAYER = [
     *("trayer", "--edge", "top", "--align", "right", "--widthtype", "request"),
     *("--height", "24", "--transparent", "false"),
@@ -70,21 +66,10 @@ class User:
     def __init__(self, desktop: Desktop, home: Path, config_text: str) -> None:
         self.desktop = desktop
         self.home = home
-        dirs = {
-            "HOME": home,
-            "XDG_CONFIG_HOME": home / ".config",
-            "XDG_STATE_HOME": home / ".local" / "state",
-            "XDG_DATA_HOME": home / ".local" / "share",
-            "XDG_CACHE_HOME": home / ".cache",
-            "XDG_RUNTIME_DIR": home / "run",
-            "TMPDIR": home / "tmp",
-        }
-        for folder in dirs.values():
-            folder.mkdir(parents=True, exist_ok=True)
-        dirs["XDG_RUNTIME_DIR"].chmod(0o700)
-        self.env = {name: str(path) for name, path in dirs.items()}
-        self.data_dir = dirs["XDG_DATA_HOME"] / "deskmobility"
-        self.state_dir = dirs["XDG_STATE_HOME"] / "deskmobility"
+        (home / "tmp").mkdir(parents=True, exist_ok=True)
+        self.env = {**user_env(home), "TMPDIR": str(home / "tmp")}
+        self.data_dir = Path(self.env["XDG_DATA_HOME"]) / "deskmobility"
+        self.state_dir = Path(self.env["XDG_STATE_HOME"]) / "deskmobility"
         self.history = self.data_dir / "history.sqlite3"
         self.config = home / "config.toml"
         self.config.write_text(config_text, encoding="utf-8")
@@ -117,15 +102,7 @@ class User:
         return "\n".join(self.lines()[-30:])
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*CLI, *args],
-            env={**self.desktop.env, **self.env},
-            capture_output=True,
-            text=True,
-            timeout=30,
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
+        return run_cli(self.desktop, self.env, *args, timeout=30)
 
 
 def _from_app(note: Notification) -> bool:
@@ -167,51 +144,6 @@ def test_reminders_resume_when_the_notification_server_comes_back(
 # -- (b) the tray host dies --------------------------------------------------------------------
 
 
-def _docked_icons(desktop: Desktop) -> list[tuple[int, int, int, int]]:
-    """Boxes (x, y, w, h) of the icons docked in trayer's panel, from ``xwininfo -tree``."""
-    tree = desktop.run(["xwininfo", "-root", "-tree"]).stdout.splitlines()
-    starts = [i for i, line in enumerate(tree) if '("panel" "trayer")' in line]
-    if not starts:
-        return []
-    indent = len(tree[starts[0]]) - len(tree[starts[0]].lstrip())
-    boxes = []
-    for line in tree[starts[0] + 1 :]:
-        if line.strip() and len(line) - len(line.lstrip()) <= indent:
-            break
-        match = re.search(r"(\d+)x(\d+)\+-?\d+\+-?\d+\s+\+(-?\d+)\+(-?\d+)", line)
-        if match:
-            w, h, x, y = map(int, match.groups())
-            if w >= 16 and h >= 16:
-                boxes.append((x, y, w, h))
-    return sorted(set(boxes))
-
-
-def _teal_share(image: Path, box: tuple[int, int, int, int]) -> float:
-    x, y, w, h = box
-    with Image.open(image) as opened:
-        crop = opened.convert("RGB").crop((x, y, x + w, y + h))
-    pixels = list(zip(*(band.tobytes() for band in crop.split()), strict=True))
-    near = [p for p in pixels if sum(abs(a - b) for a, b in zip(p, TEAL, strict=True)) < 60]
-    return len(near) / len(pixels)
-
-
-def _icon_drawn(desktop: Desktop, name: str) -> tuple[int, int]:
-    """Wait until one icon is docked in trayer and drawn in teal; return its centre."""
-    box = (0, 0, 0, 0)
-
-    def drawn() -> bool:
-        nonlocal box
-        boxes = _docked_icons(desktop)
-        if len(boxes) != 1:
-            return False
-        [box] = boxes
-        return _teal_share(desktop.screenshot(name), box) > 0.2
-
-    wait_until(drawn, 10.0, "the app's icon docked in trayer", lambda: str(_docked_icons(desktop)))
-    x, y, w, h = box
-    return x + w // 2, y + h // 2
-
-
 def _tray_owned(desktop: Desktop) -> bool:
     return startup.selection_owned(desktop.display, "_NET_SYSTEM_TRAY_S0")
 
@@ -230,7 +162,7 @@ def test_the_icon_docks_again_when_the_tray_host_comes_back(
     user = User(desktop, tmp_path / "user", _every(posture="2s"))
     app = user.start(PYSTRAY_BACKEND="gtk")
     user.wait_for_log("tray icon is up")
-    _icon_drawn(desktop, "1-icon-docked.png")
+    docked_icon(desktop, name="1-icon-docked.png")
 
     [trayer] = [child.popen for child in desktop._processes._children if child.label == "trayer"]
     desktop.stop_process(trayer, signal.SIGKILL)
@@ -238,11 +170,11 @@ def test_the_icon_docks_again_when_the_tray_host_comes_back(
     gone = desktop.mark()
     desktop.wait_for_notifications(_reminder, since=gone, timeout=6)  # reminding headless
     desktop.screenshot("2-no-tray-host.png")
-    assert _docked_icons(desktop) == []
+    assert trayer_icons(desktop) == []
     assert user.alive(), user.tail()
 
     desktop._service("trayer", TRAYER, ready=lambda: _tray_owned(desktop))
-    x, y = _icon_drawn(desktop, "3-icon-docked-again.png")
+    x, y = centre(docked_icon(desktop, name="3-icon-docked-again.png"))
     clicked = desktop.mark()
     desktop.click(x, y)  # the icon that came back is live: a left click starts a micro-break
     desktop.wait_for_notifications(

@@ -10,14 +10,8 @@ by the last test, cannot be stopped; the XEmbed (trayer) tests run before it.
 
 from __future__ import annotations
 
-import io
 import json
-import os
-import re
-import subprocess
 import sys
-import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +20,23 @@ from PIL import Image
 
 from .desktop import missing_programs
 from .processes import DesktopError, wait_until
+from .tray_screen import (
+    AMBER,
+    GREY,
+    SNI_ICON,
+    TEAL,
+    centre,
+    click,
+    colour_share,
+    docked_icon,
+    escape,
+    hover,
+    open_menu,
+    read,
+    screen,
+    trayer_icons,
+    wait_for_sni_icon,
+)
 
 if TYPE_CHECKING:
     from .desktop import Desktop
@@ -33,7 +44,6 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[2]
-TEAL, AMBER, GREY = (30, 132, 118), (255, 196, 72), (118, 124, 130)  # icon.py's colours
 
 DRIVER = r'''
 """Run the real Tray with fake actions; print each action; obey lines added to argv[1]."""
@@ -110,13 +120,6 @@ say("run returned")
 '''
 
 
-@dataclass
-class Word:
-    text: str
-    x: int  # centre, in screen pixels
-    y: int
-
-
 class TrayDriver:
     """The driver process: its output, and a file it reads commands from."""
 
@@ -164,145 +167,11 @@ class TrayDriver:
 # -- reading the screen ------------------------------------------------------------------
 
 
-def _screen(desktop: Desktop, name: str) -> Image.Image:
-    path = desktop.screenshot(name)
-    with Image.open(path) as image:
-        return image.convert("RGB")
-
-
-def _ocr(image: Image.Image, box: tuple[int, int, int, int], threshold: int) -> list[Word]:
-    """Read words in ``box`` of a screenshot: grey, 3x, thresholded, ``tesseract --psm 11``."""
-    left, top = box[0], box[1]
-    crop = image.crop(box).convert("L")
-    crop = crop.resize((crop.width * 3, crop.height * 3), Image.Resampling.LANCZOS)
-    crop = crop.point(lambda v: 255 if v > threshold else 0)
-    result = subprocess.run(
-        ["tesseract", "stdin", "stdout", "--psm", "11", "tsv"],
-        input=_png(crop),
-        capture_output=True,
-        check=True,
-        env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # one thread: faster for small images
-    )
-    words = []
-    for row in result.stdout.decode().splitlines()[1:]:
-        cells = row.split("\t")
-        if len(cells) == 12 and cells[11].strip() and float(cells[10]) > 30:
-            x, y, w, h = (int(cells[i]) // 3 for i in (6, 7, 8, 9))
-            words.append(Word(cells[11].strip(), left + x + w // 2, top + y + h // 2))
-    return words
-
-
-def _png(image: Image.Image) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def _read(desktop: Desktop, box: tuple[int, int, int, int], expected: list[str], name: str,
-          timeout: float = 8.0) -> dict[str, Word]:  # fmt: skip
-    """Screenshot until every ``expected`` word can be read in ``box``; return where each is.
-
-    Two thresholds, since grey (disabled) text and bold text read best at different ones.
-    """
-    found: dict[str, Word] = {}
-    deadline = time.monotonic() + timeout
-    while True:
-        image = _screen(desktop, name)
-        found = {}
-        for threshold in (205, 165):
-            for word in _ocr(image, box, threshold):
-                found.setdefault(word.text, word)
-            if all(w in found for w in expected):
-                return found
-        if time.monotonic() > deadline:
-            missing = [w for w in expected if w not in found]
-            pytest.fail(f"could not read {missing} in {name}; read: {sorted(found)}")
-        time.sleep(0.3)
-
-
-def _colour_share(
-    image: Image.Image, box: tuple[int, int, int, int], colour: tuple[int, ...]
-) -> float:
-    """The share of pixels in ``box`` within a small distance of ``colour``."""
-    crop = image.crop(box)
-    pixels = list(zip(*(band.tobytes() for band in crop.split()), strict=True))
-    near = sum(1 for p in pixels if sum(abs(a - b) for a, b in zip(p, colour, strict=True)) < 60)
-    return near / len(pixels)
-
-
-def _trayer_icons(desktop: Desktop) -> list[tuple[int, int, int, int]]:
-    """Boxes (x, y, w, h) of the icons docked in trayer, from ``xwininfo -root -tree``.
-
-    An icon is a socket window with the icon's own window inside, at the same place; the
-    set keeps one box per icon.
-    """
-    tree = desktop.run(["xwininfo", "-root", "-tree"]).stdout.splitlines()
-    start = next(i for i, line in enumerate(tree) if '("panel" "trayer")' in line)
-    indent = len(tree[start]) - len(tree[start].lstrip())
-    boxes = []
-    for line in tree[start + 1 :]:
-        if line.strip() and len(line) - len(line.lstrip()) <= indent:
-            break
-        match = re.search(r"(\d+)x(\d+)\+-?\d+\+-?\d+\s+\+(-?\d+)\+(-?\d+)", line)
-        if match:
-            w, h, x, y = map(int, match.groups())
-            if w >= 16 and h >= 16:
-                boxes.append((x, y, w, h))
-    return sorted(set(boxes))
-
-
-def _docked_icon(
-    desktop: Desktop, colour: tuple[int, int, int] = TEAL
-) -> tuple[int, int, int, int]:
-    """Wait until exactly one icon is docked in trayer and drawn mostly in ``colour``."""
-    box = (0, 0, 0, 0)
-
-    def drawn() -> bool:
-        nonlocal box
-        boxes = _trayer_icons(desktop)
-        if len(boxes) != 1:
-            return False
-        [box] = boxes
-        x, y, w, h = box
-        image = _screen(desktop, "tray.png")
-        return _colour_share(image, (x, y, x + w, y + h), colour) > 0.2
-
-    wait_until(drawn, 10.0, f"one icon in trayer drawn in {colour}",
-               lambda: f"icons: {_trayer_icons(desktop)}")  # fmt: skip
-    return box
-
-
-def _centre(box: tuple[int, int, int, int]) -> tuple[int, int]:
-    x, y, w, h = box
-    return x + w // 2, y + h // 2
-
-
 def _icon_crop(desktop: Desktop, box: tuple[int, int, int, int], name: str) -> Image.Image:
     x, y, w, h = box
-    image = _screen(desktop, name).crop((x, y, x + w, y + h))
+    image = screen(desktop, name).crop((x, y, x + w, y + h))
     image.resize((w * 8, h * 8), Image.Resampling.NEAREST).save(desktop.artifacts / f"zoom-{name}")
     return image
-
-
-def _hover(desktop: Desktop, x: int, y: int) -> None:
-    """Move the pointer to (x, y); ``mousemove --sync`` never returns if it is there already."""
-    here = re.match(r"x:(\d+) y:(\d+)", desktop.xdotool("getmouselocation"))
-    if here is None or (int(here[1]), int(here[2])) != (x, y):
-        desktop.xdotool("mousemove", "--sync", str(x), str(y))
-
-
-def _click(desktop: Desktop, x: int, y: int, button: int = 1) -> None:
-    _hover(desktop, x, y)
-    desktop.xdotool("click", str(button))
-
-
-def _escape(desktop: Desktop) -> None:
-    desktop.xdotool("key", "Escape")
-    desktop.xdotool("key", "Escape")
-    time.sleep(0.3)
-
-
-TOP = (0, 0, 1024, 520)  # where trayer's menus open (below its icon at the top right)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -317,18 +186,6 @@ def gtk_tray(desktop: Desktop, tmp_path: Path) -> TrayDriver:
     return TrayDriver(desktop, tmp_path, backend="gtk")
 
 
-def _open_menu(
-    desktop: Desktop,
-    icon: tuple[int, int],
-    name: str,
-    words: tuple[str, ...] = ("Ergonomic", "Pause"),
-    box: tuple[int, int, int, int] = TOP,
-) -> dict[str, Word]:
-    """Right-click the icon; wait until ``words`` and "Quit" can be read; return the words."""
-    _click(desktop, *icon, button=3)
-    return _read(desktop, box, [*words, "Quit"], name)
-
-
 # -- XEmbed tray (trayer) through pystray's GTK backend ----------------------------------
 
 
@@ -340,11 +197,11 @@ def test_icon_docks_in_trayer_and_a_left_click_starts_a_micro_break(
     assert driver.backend["name"] == "gtk", driver.backend
     assert driver.backend["has_menu"]
     assert driver.backend["has_default_action"]
-    box = _docked_icon(desktop)  # docked, and drawn in our teal: not an empty socket
+    box = docked_icon(desktop)  # docked, and drawn in our teal: not an empty socket
     icon = _icon_crop(desktop, box, "icon.png")
-    assert _colour_share(icon, (0, 0, *icon.size), AMBER) > 0.02  # the 30 % ring
+    assert colour_share(icon, (0, 0, *icon.size), AMBER) > 0.02  # the 30 % ring
 
-    _click(desktop, *_centre(box), button=1)
+    click(desktop, *centre(box), button=1)
 
     driver.wait_for_action("start_micro_break")
     assert driver.actions() == ["start_micro_break"]
@@ -353,69 +210,69 @@ def test_icon_docks_in_trayer_and_a_left_click_starts_a_micro_break(
 def test_right_click_menu_and_checklist_submenu_are_legible_and_toggle(
     desktop: Desktop, gtk_tray: TrayDriver
 ) -> None:
-    icon = _centre(_docked_icon(desktop))
+    icon = centre(docked_icon(desktop))
 
-    menu = _open_menu(desktop, icon, "menu.png")
-    _read(desktop, TOP, ["Start", "micro-break", "(1/6)", "Next:", "Today:", "Open", "config"],
+    menu = open_menu(desktop, icon, "menu.png")
+    read(desktop, ["Start", "micro-break", "(1/6)", "Next:", "Today:", "Open", "config"],
           "menu.png")  # fmt: skip
-    _hover(desktop, menu["Ergonomic"].x, menu["Ergonomic"].y)
+    hover(desktop, menu["Ergonomic"].x, menu["Ergonomic"].y)
     labels = ["Desk", "Screen", "Elbow", "Chair", "Back", "Footrest", "Reset"]
     targets = ["Forearms", "Top", "Elbows", "Seat", "Firm", "Something"]  # first word of each
-    sub = _read(desktop, TOP, labels + targets, "menu-checklist.png")
+    sub = read(desktop, labels + targets, "menu-checklist.png")
 
-    _click(desktop, sub["Desk"].x, sub["Desk"].y)
+    click(desktop, sub["Desk"].x, sub["Desk"].y)
     gtk_tray.wait_for_action("toggle_checklist_item desk-height")
 
-    _open_menu(desktop, icon, "menu-after-toggle.png")
-    _read(desktop, TOP, ["(2/6)"], "menu-after-toggle.png")
-    _escape(desktop)
+    open_menu(desktop, icon, "menu-after-toggle.png")
+    read(desktop, ["(2/6)"], "menu-after-toggle.png")
+    escape(desktop)
 
 
 def test_menu_text_is_rebuilt_by_refresh_not_when_the_menu_opens(
     desktop: Desktop, gtk_tray: TrayDriver
 ) -> None:
-    icon = _centre(_docked_icon(desktop))
+    icon = centre(docked_icon(desktop))
     gtk_tray.send('set {"next_line": "Next: posture check in 7 min"}')
 
-    stale = _open_menu(desktop, icon, "before-refresh.png")
+    stale = open_menu(desktop, icon, "before-refresh.png")
     assert "stretch" in stale
     assert "posture" not in stale  # pystray builds GTK menus in update_menu(), not on open
-    _escape(desktop)
+    escape(desktop)
 
     gtk_tray.send("refresh")  # from the driver's command thread, not the GTK loop
-    _open_menu(desktop, icon, "after-refresh.png")
-    fresh = _read(desktop, TOP, ["posture"], "after-refresh.png")
+    open_menu(desktop, icon, "after-refresh.png")
+    fresh = read(desktop, ["posture"], "after-refresh.png")
     assert "stretch" not in fresh
-    _escape(desktop)
+    escape(desktop)
 
 
 def test_pause_greys_the_icon_and_offers_resume(desktop: Desktop, gtk_tray: TrayDriver) -> None:
-    icon = _centre(_docked_icon(desktop))
+    icon = centre(docked_icon(desktop))
 
-    menu = _open_menu(desktop, icon, "menu.png")
-    _hover(desktop, menu["Pause"].x, menu["Pause"].y)
-    pause = _read(desktop, TOP, ["15", "hour", "tomorrow"], "menu-pause.png")
-    _click(desktop, pause["15"].x, pause["15"].y)
+    menu = open_menu(desktop, icon, "menu.png")
+    hover(desktop, menu["Pause"].x, menu["Pause"].y)
+    pause = read(desktop, ["15", "hour", "tomorrow"], "menu-pause.png")
+    click(desktop, pause["15"].x, pause["15"].y)
     gtk_tray.wait_for_action("pause_for 900")
 
-    _icon_crop(desktop, _docked_icon(desktop, GREY), "paused.png")
-    menu = _open_menu(desktop, icon, "menu-paused.png", ("Resume", "Paused"))
-    _click(desktop, menu["Resume"].x, menu["Resume"].y)
+    _icon_crop(desktop, docked_icon(desktop, GREY), "paused.png")
+    menu = open_menu(desktop, icon, "menu-paused.png", ("Resume", "Paused"))
+    click(desktop, menu["Resume"].x, menu["Resume"].y)
     gtk_tray.wait_for_action("resume")
-    _icon_crop(desktop, _docked_icon(desktop, TEAL), "resumed.png")
+    _icon_crop(desktop, docked_icon(desktop, TEAL), "resumed.png")
 
 
 def test_a_failing_action_is_logged_and_the_tray_keeps_working(
     desktop: Desktop, gtk_tray: TrayDriver
 ) -> None:
-    icon = _centre(_docked_icon(desktop))
+    icon = centre(docked_icon(desktop))
 
-    menu = _open_menu(desktop, icon, "menu.png")
-    _click(desktop, menu["Open"].x, menu["Open"].y)
+    menu = open_menu(desktop, icon, "menu.png")
+    click(desktop, menu["Open"].x, menu["Open"].y)
     gtk_tray.wait_for_action("open_config")
     gtk_tray.wait_for("RuntimeError: simulated failure in open_config")
 
-    _click(desktop, *icon, button=1)
+    click(desktop, *icon, button=1)
     gtk_tray.wait_for_action("start_micro_break")
     assert gtk_tray.process.poll() is None
 
@@ -423,20 +280,19 @@ def test_a_failing_action_is_logged_and_the_tray_keeps_working(
 def test_quit_from_the_menu_ends_the_process_with_status_zero(
     desktop: Desktop, gtk_tray: TrayDriver
 ) -> None:
-    icon = _centre(_docked_icon(desktop))
+    icon = centre(docked_icon(desktop))
 
-    menu = _open_menu(desktop, icon, "menu.png")
-    _click(desktop, menu["Quit"].x, menu["Quit"].y)
+    menu = open_menu(desktop, icon, "menu.png")
+    click(desktop, menu["Quit"].x, menu["Quit"].y)
 
     assert gtk_tray.process.wait(timeout=10) == 0
     assert gtk_tray.actions() == ["quit"]
     assert "run returned" in gtk_tray.lines()
-    wait_until(lambda: not _trayer_icons(desktop), 5.0, "the icon to leave the tray")
+    wait_until(lambda: not trayer_icons(desktop), 5.0, "the icon to leave the tray")
 
 
 # -- StatusNotifierItem host through pystray's AppIndicator backend (keep last) ----------
 
-SNI_ICON = (1012, 756)  # the right end of gtk-sni-tray-standalone's bottom bar
 BOTTOM = (0, 250, 1024, 768)
 
 
@@ -448,24 +304,19 @@ def test_appindicator_is_chosen_with_a_host_and_its_menu_starts_with_the_micro_b
 
     assert driver.backend["name"] == "appindicator", driver.backend
     assert not driver.backend["has_default_action"]
-    wait_until(lambda: bool(desktop.sni_items()), 10.0, "our StatusNotifierItem")
-    x, y = SNI_ICON
-    around = (x - 12, y - 12, x + 12, y + 12)
-    wait_until(lambda: _colour_share(_screen(desktop, "sni-bar.png"), around, TEAL) > 0.1, 10.0,
-               "our icon in the SNI bar")  # fmt: skip
+    wait_for_sni_icon(desktop)
 
-    menu = _open_menu(desktop, SNI_ICON, "sni-menu.png", ("Start", "Ergonomic"), BOTTOM)
+    menu = open_menu(desktop, SNI_ICON, "sni-menu.png", ("Start", "Ergonomic"), box=BOTTOM)
     start = menu["Start"]
     assert all(word.y > start.y - 6 for word in menu.values()), "Start micro-break comes first"
     assert menu["Ergonomic"].y > start.y + 10
-    _click(desktop, menu["Start"].x, menu["Start"].y)
+    click(desktop, menu["Start"].x, menu["Start"].y)
     driver.wait_for_action("start_micro_break")
 
-    menu = _open_menu(desktop, SNI_ICON, "sni-menu-again.png", ("Ergonomic",), BOTTOM)
-    _hover(desktop, menu["Ergonomic"].x, menu["Ergonomic"].y)
-    _read(
-        desktop, (0, 0, 1024, 768), ["Desk", "Footrest", "Forearms", "Reset"], "sni-checklist.png"
-    )
-    _click(desktop, menu["Quit"].x, menu["Quit"].y)
+    menu = open_menu(desktop, SNI_ICON, "sni-menu-again.png", ("Ergonomic",), box=BOTTOM)
+    hover(desktop, menu["Ergonomic"].x, menu["Ergonomic"].y)
+    everything = (0, 0, 1024, 768)
+    read(desktop, ["Desk", "Footrest", "Forearms", "Reset"], "sni-checklist.png", box=everything)
+    click(desktop, menu["Quit"].x, menu["Quit"].y)
     assert driver.process.wait(timeout=10) == 0
     assert driver.actions() == ["start_micro_break", "quit"]

@@ -16,15 +16,12 @@ rest of the module; the XEmbed (trayer) tests run before it.
 from __future__ import annotations
 
 import contextlib
-import io
+import functools
 import json
 import os
-import re
 import sqlite3
 import subprocess
-import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +33,24 @@ from deskmobility.core.kinds import ReminderKind
 
 from .desktop import missing_programs
 from .processes import DesktopError, wait_until
+from .tray_screen import (
+    CLI,
+    GREY,
+    SNI_ICON,
+    TEAL,
+    Word,
+    centre,
+    click,
+    docked_icon,
+    escape,
+    hover,
+    open_menu,
+    read,
+    run_cli,
+    trayer_icons,
+    user_env,
+    wait_for_sni_icon,
+)
 
 if TYPE_CHECKING:
     from .desktop import Desktop, Notification
@@ -45,9 +60,6 @@ pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "docs" / "screenshots"
 UPDATE_SCREENSHOTS = os.environ.get("DESKMOBILITY_UPDATE_SCREENSHOTS") == "1"
-CLI = [sys.executable, "-m", "deskmobility"]
-TEAL, GREY = (30, 132, 118), (118, 124, 130)  # icon.py's colours: running, paused
-TOP = (0, 0, 1024, 520)  # where trayer's menus open (below its icon at the top right)
 LABELS = ["Desk", "Screen", "Elbow", "Chair", "Back", "Footrest"]  # the checklist items
 TARGETS = ["Forearms", "Top", "Elbows", "Seat", "Firm", "Something"]  # first word of each
 
@@ -108,7 +120,7 @@ class RunningApp:
 
     def __init__(self, desktop: Desktop, home: Path, config: Path, backend: str = "gtk") -> None:
         self.desktop = desktop
-        self.env = _user_env(home)
+        self.env = user_env(home)
         if backend:
             self.env["PYSTRAY_BACKEND"] = backend
         self.config = config
@@ -141,15 +153,7 @@ class RunningApp:
         wait_until(seen, timeout, f"{text!r} in the app's log", self.tail)
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*CLI, *args],
-            env={**self.desktop.env, **self.env},
-            capture_output=True,
-            text=True,
-            timeout=20,
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
+        return run_cli(self.desktop, self.env, *args, timeout=20)
 
     def status(self) -> dict[str, Any]:
         reply = self.cli("status", "--json")
@@ -167,22 +171,6 @@ class RunningApp:
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.desktop.stop_process(self.process)
-
-
-def _user_env(home: Path) -> dict[str, str]:
-    """HOME and XDG folders of one user, so each test starts with no state of its own."""
-    dirs = {
-        "HOME": home,
-        "XDG_CONFIG_HOME": home / ".config",
-        "XDG_STATE_HOME": home / ".local" / "state",
-        "XDG_DATA_HOME": home / ".local" / "share",
-        "XDG_CACHE_HOME": home / ".cache",
-        "XDG_RUNTIME_DIR": home / "run",
-    }
-    for folder in dirs.values():
-        folder.mkdir(parents=True, exist_ok=True)
-    dirs["XDG_RUNTIME_DIR"].chmod(0o700)
-    return {name: str(path) for name, path in dirs.items()}
 
 
 def _next_free_log(folder: Path) -> Path:
@@ -209,156 +197,10 @@ def _from_app(note: Notification) -> bool:
     return note.app_name == "deskmobility"
 
 
-# -- reading the screen (as in test_tray_adapter.py) ---------------------------------------
+# -- reading the screen (tray_screen.py; the menus' words also without trailing dots) -------
 
-
-@dataclass
-class Word:
-    text: str
-    x: int  # centre, in screen pixels
-    y: int
-    left: int
-
-
-def _screen(desktop: Desktop, name: str) -> Image.Image:
-    path = desktop.screenshot(name)
-    with Image.open(path) as image:
-        return image.convert("RGB")
-
-
-def _ocr(image: Image.Image, box: tuple[int, int, int, int], threshold: int) -> list[Word]:
-    """Read words in ``box`` of a screenshot: grey, 3x, thresholded, ``tesseract --psm 11``."""
-    left, top = box[0], box[1]
-    crop = image.crop(box).convert("L")
-    crop = crop.resize((crop.width * 3, crop.height * 3), Image.Resampling.LANCZOS)
-    crop = crop.point(lambda v: 255 if v > threshold else 0)
-    buffer = io.BytesIO()
-    crop.save(buffer, format="PNG")
-    result = subprocess.run(
-        ["tesseract", "stdin", "stdout", "--psm", "11", "tsv"],
-        input=buffer.getvalue(),
-        capture_output=True,
-        check=True,
-        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
-    )
-    words = []
-    for row in result.stdout.decode().splitlines()[1:]:
-        cells = row.split("\t")
-        if len(cells) == 12 and cells[11].strip() and float(cells[10]) > 30:
-            x, y, w, h = (int(cells[i]) // 3 for i in (6, 7, 8, 9))
-            words.append(Word(cells[11].strip(), left + x + w // 2, top + y + h // 2, left + x))
-    return words
-
-
-def _read(
-    desktop: Desktop,
-    expected: list[str],
-    name: str,
-    *,
-    box: tuple[int, int, int, int] = TOP,
-    timeout: float = 8.0,
-) -> dict[str, Word]:
-    """Screenshot until every ``expected`` word can be read in ``box``; return where each is."""
-    found: dict[str, Word] = {}
-    deadline = time.monotonic() + timeout
-    while True:
-        image = _screen(desktop, name)
-        found = {}
-        for threshold in (205, 165):  # grey (disabled) and bold text read best apart
-            for word in _ocr(image, box, threshold):
-                found.setdefault(word.text, word)
-                found.setdefault(_bare(word.text), word)
-            if all(w in found for w in expected):
-                return found
-        if time.monotonic() > deadline:
-            missing = [w for w in expected if w not in found]
-            pytest.fail(f"could not read {missing} in {name}; read: {sorted(found)}")
-        time.sleep(0.3)
-
-
-def _bare(text: str) -> str:
-    """A word without the trailing dots or ellipsis tesseract reads in various ways."""
-    return text.rstrip(".…:,")
-
-
-def _colour_share(
-    image: Image.Image, box: tuple[int, int, int, int], colour: tuple[int, ...]
-) -> float:
-    crop = image.crop(box)
-    pixels = list(zip(*(band.tobytes() for band in crop.split()), strict=True))
-    near = sum(1 for p in pixels if sum(abs(a - b) for a, b in zip(p, colour, strict=True)) < 60)
-    return near / len(pixels)
-
-
-def _trayer_icons(desktop: Desktop) -> list[tuple[int, int, int, int]]:
-    """Boxes (x, y, w, h) of the icons docked in trayer, from ``xwininfo -root -tree``."""
-    tree = desktop.run(["xwininfo", "-root", "-tree"]).stdout.splitlines()
-    start = next(i for i, line in enumerate(tree) if '("panel" "trayer")' in line)
-    indent = len(tree[start]) - len(tree[start].lstrip())
-    boxes = []
-    for line in tree[start + 1 :]:
-        if line.strip() and len(line) - len(line.lstrip()) <= indent:
-            break
-        match = re.search(r"(\d+)x(\d+)\+-?\d+\+-?\d+\s+\+(-?\d+)\+(-?\d+)", line)
-        if match:
-            w, h, x, y = map(int, match.groups())
-            if w >= 16 and h >= 16:
-                boxes.append((x, y, w, h))
-    return sorted(set(boxes))
-
-
-def _docked_icon(desktop: Desktop, colour: tuple[int, int, int] = TEAL) -> tuple[int, int]:
-    """Wait until exactly one icon is docked in trayer, drawn mostly in ``colour``; its centre."""
-    box = (0, 0, 0, 0)
-
-    def drawn() -> bool:
-        nonlocal box
-        boxes = _trayer_icons(desktop)
-        if len(boxes) != 1:
-            return False
-        [box] = boxes
-        x, y, w, h = box
-        return _colour_share(_screen(desktop, "tray.png"), (x, y, x + w, y + h), colour) > 0.2
-
-    wait_until(
-        drawn,
-        10.0,
-        f"one icon in trayer drawn in {colour}",
-        lambda: f"icons: {_trayer_icons(desktop)}",
-    )
-    x, y, w, h = box
-    return x + w // 2, y + h // 2
-
-
-def _hover(desktop: Desktop, x: int, y: int) -> None:
-    """Move the pointer to (x, y); ``mousemove --sync`` never returns if it is there already."""
-    here = re.match(r"x:(\d+) y:(\d+)", desktop.xdotool("getmouselocation"))
-    if here is None or (int(here[1]), int(here[2])) != (x, y):
-        desktop.xdotool("mousemove", "--sync", str(x), str(y))
-
-
-def _click(desktop: Desktop, x: int, y: int, button: int = 1) -> None:
-    _hover(desktop, x, y)
-    desktop.xdotool("click", str(button))
-
-
-def _escape(desktop: Desktop) -> None:
-    desktop.xdotool("key", "Escape")
-    desktop.xdotool("key", "Escape")
-    time.sleep(0.3)
-
-
-def _open_menu(
-    desktop: Desktop,
-    icon: tuple[int, int],
-    name: str,
-    words: tuple[str, ...] = ("Ergonomic", "Pause"),
-    *,
-    box: tuple[int, int, int, int] = TOP,
-) -> dict[str, Word]:
-    """Right-click the icon; wait until ``words`` and "Quit" can be read; return the words."""
-    _click(desktop, *icon, button=3)
-    return _read(desktop, [*words, "Quit"], name, box=box)
+_read = functools.partial(read, bare_too=True)
+_open_menu = functools.partial(open_menu, bare_too=True)
 
 
 def _drawn_box(
@@ -399,7 +241,7 @@ def test_the_icon_appears_in_the_tray_and_reminders_reach_the_screen(
     app = _app(desktop, tmp_path, _every(stretch="3s"))
 
     assert any("tray: gtk (PYSTRAY_BACKEND=gtk is set)" in line for line in app.lines())
-    _docked_icon(desktop)  # docked, and drawn in the app's teal: not an empty socket
+    docked_icon(desktop)  # docked, and drawn in the app's teal: not an empty socket
     assert app.status()["paused"] is False
 
     [note] = desktop.wait_for_notifications(lambda n: _from_app(n) and n.summary == "Stretch break")
@@ -423,20 +265,20 @@ def test_a_left_click_runs_one_micro_break_at_a_time_and_says_when_it_is_done(
     desktop: Desktop, tmp_path: Path
 ) -> None:
     app = _app(desktop, tmp_path, _micro_break_config())
-    icon = _docked_icon(desktop)
+    icon = centre(docked_icon(desktop))
 
-    _click(desktop, *icon)
+    click(desktop, *icon)
     [note] = desktop.wait_for_notifications(lambda n: n.summary.startswith("Micro-break: "))
     assert note.summary == f"Micro-break: {SHRUG}"
     assert note.body.splitlines()[1:] == [f"{i}. {step}" for i, step in enumerate(SHRUG_STEPS, 1)]
     assert app.status()["break_running"] is True
 
-    _click(desktop, *icon)  # again, during the break: nothing new starts
+    click(desktop, *icon)  # again, during the break: nothing new starts
     # pystray runs the default item even while it is disabled, so the app itself refuses:
     app.wait_for_log("a micro-break is already running")
     menu = _open_menu(desktop, icon, "menu-during-break.png", ("running",))
     assert "Start" not in menu
-    _escape(desktop)
+    escape(desktop)
 
     [done] = desktop.wait_for_notifications(lambda n: n.summary == "Micro-break done")
     assert SHRUG in done.body
@@ -444,7 +286,7 @@ def test_a_left_click_runs_one_micro_break_at_a_time_and_says_when_it_is_done(
     assert started == [note]
     assert app.status()["break_running"] is False
     _open_menu(desktop, icon, "menu-after-break.png", ("Start", "micro-break"))
-    _escape(desktop)
+    escape(desktop)
 
 
 def _checkbox_ink(image: Image.Image, label: Word) -> float:
@@ -464,7 +306,7 @@ def test_a_right_click_opens_the_menu_and_a_ticked_item_survives_a_restart(
     desktop.run(["dunstctl", "close-all"])  # nothing but the menu on the top right
     example = (REPO / "config.example.toml").read_text(encoding="utf-8")  # the real defaults
     app = _app(desktop, tmp_path, example)
-    icon = _docked_icon(desktop)
+    icon = centre(docked_icon(desktop))
 
     menu = _open_menu(
         desktop,
@@ -475,11 +317,11 @@ def test_a_right_click_opens_the_menu_and_a_ticked_item_survives_a_restart(
     order = ["Start", "Ergonomic", "Next:", "Today:", "Pause", "Open", "Quit"]
     rows = [menu[word].y for word in order]
     assert rows == sorted(rows), f"the menu's order: {order} at rows {rows}"
-    _hover(desktop, menu["Ergonomic"].x, menu["Ergonomic"].y)
+    hover(desktop, menu["Ergonomic"].x, menu["Ergonomic"].y)
     sub = _read(desktop, [*LABELS, *TARGETS, "Reset"], "menu-checklist.png")
-    _click(desktop, sub["Screen"].x, sub["Screen"].y)
+    click(desktop, sub["Screen"].x, sub["Screen"].y)
     _open_menu(desktop, icon, "menu-ticked.png", ("(1/6)",))
-    _escape(desktop)
+    escape(desktop)
 
     assert app.cli("quit").returncode == 0
     assert app.wait_exit() == 0
@@ -488,9 +330,9 @@ def test_a_right_click_opens_the_menu_and_a_ticked_item_survives_a_restart(
         assert db.execute("SELECT item_id FROM checklist").fetchall() == [("screen-height",)]
 
     app.start()
-    icon = _docked_icon(desktop)
+    icon = centre(docked_icon(desktop))
     menu = _open_menu(desktop, icon, "menu-restarted.png", ("(1/6)",))
-    _hover(desktop, menu["Ergonomic"].x, menu["Ergonomic"].y)
+    hover(desktop, menu["Ergonomic"].x, menu["Ergonomic"].y)
     sub = _read(desktop, [*LABELS, *TARGETS, "Reset"], "menu-checklist-restarted.png")
     with Image.open(desktop.artifacts / "menu-checklist-restarted.png") as shot:
         image = shot.convert("RGB")
@@ -502,28 +344,28 @@ def test_a_right_click_opens_the_menu_and_a_ticked_item_survives_a_restart(
         _drawn_box(desktop, (sub["Desk"].left - 40, 0, desktop.width, 520), margin=12),
         "menu.png",
     )
-    _escape(desktop)
+    escape(desktop)
 
 
 def test_pause_stops_reminders_and_resume_restarts_them(desktop: Desktop, tmp_path: Path) -> None:
     every = 2
     app = _app(desktop, tmp_path, _every(posture=f"{every}s"))
-    icon = _docked_icon(desktop)
+    icon = centre(docked_icon(desktop))
 
     def posture(note: Notification) -> bool:
         return _from_app(note) and note.summary == "Posture check"
 
     desktop.wait_for_notifications(posture, timeout=every + 5)
     menu = _open_menu(desktop, icon, "menu.png")
-    _hover(desktop, menu["Pause"].x, menu["Pause"].y)
+    hover(desktop, menu["Pause"].x, menu["Pause"].y)
     pause = _read(desktop, ["15", "hour", "tomorrow"], "menu-pause.png")
-    _click(desktop, pause["15"].x, pause["15"].y)
+    click(desktop, pause["15"].x, pause["15"].y)
 
     wait_until(lambda: app.status()["paused"], 5.0, "status to say paused")
     status = app.status()
     assert status["message"].startswith("Paused until"), status
     paused_at = time.monotonic()
-    _docked_icon(desktop, GREY)
+    docked_icon(desktop, GREY)
     time.sleep(1.0)  # a reminder queued just before the click may still be on its way
     mark = desktop.mark()
     menu = _open_menu(desktop, icon, "menu-paused.png", ("Resume", "Paused"))
@@ -532,28 +374,27 @@ def test_pause_stops_reminders_and_resume_restarts_them(desktop: Desktop, tmp_pa
     assert app.status()["paused"] is True
 
     mark = desktop.mark()
-    _click(desktop, menu["Resume"].x, menu["Resume"].y)
+    click(desktop, menu["Resume"].x, menu["Resume"].y)
     desktop.wait_for_notifications(posture, timeout=every + 5, since=mark)
     assert app.status()["paused"] is False
-    _docked_icon(desktop, TEAL)
+    docked_icon(desktop, TEAL)
 
 
 def test_quit_ends_the_app_with_status_zero(desktop: Desktop, tmp_path: Path) -> None:
     app = _app(desktop, tmp_path, QUIET)
-    icon = _docked_icon(desktop)
+    icon = centre(docked_icon(desktop))
 
     menu = _open_menu(desktop, icon, "menu.png")
-    _click(desktop, menu["Quit"].x, menu["Quit"].y)
+    click(desktop, menu["Quit"].x, menu["Quit"].y)
 
     assert app.wait_exit() == 0
     assert any("deskmobility stopped" in line for line in app.lines())
-    wait_until(lambda: not _trayer_icons(desktop), 5.0, "the icon to leave the tray")
+    wait_until(lambda: not trayer_icons(desktop), 5.0, "the icon to leave the tray")
     assert app.cli("status").returncode == 3  # nothing answers any more
 
 
 # -- StatusNotifierItem host through pystray's AppIndicator backend (keep last) ----------
 
-SNI_ICON = (1012, 756)  # the right end of gtk-sni-tray-standalone's bottom bar
 BOTTOM = (400, 250, 1024, 768)  # where its menus open; dunst draws on the left
 
 
@@ -564,19 +405,12 @@ def test_with_an_sni_host_the_first_menu_item_starts_a_micro_break(
     app = _app(desktop, tmp_path, _micro_break_config(), backend="")  # let the app choose
 
     assert any("tray: appindicator" in line for line in app.lines()), app.tail()
-    wait_until(lambda: bool(desktop.sni_items()), 10.0, "the app's StatusNotifierItem")
-    x, y = SNI_ICON
-    around = (x - 12, y - 12, x + 12, y + 12)
-    wait_until(
-        lambda: _colour_share(_screen(desktop, "sni-bar.png"), around, TEAL) > 0.1,
-        10.0,
-        "the app's icon in the SNI bar",
-    )
+    wait_for_sni_icon(desktop)
 
     menu = _open_menu(desktop, SNI_ICON, "sni-menu.png", ("Start", "Ergonomic"), box=BOTTOM)
     assert all(word.y > menu["Start"].y - 6 for word in menu.values()), "Start comes first"
     assert desktop.notifications() == []
-    _click(desktop, menu["Start"].x, menu["Start"].y)
+    click(desktop, menu["Start"].x, menu["Start"].y)
 
     [note] = desktop.wait_for_notifications(lambda n: n.summary.startswith("Micro-break: "))
     assert note.summary == f"Micro-break: {SHRUG}"
@@ -584,5 +418,5 @@ def test_with_an_sni_host_the_first_menu_item_starts_a_micro_break(
     assert app.status()["break_running"] is True
 
     menu = _open_menu(desktop, SNI_ICON, "sni-menu-quit.png", ("running",), box=BOTTOM)
-    _click(desktop, menu["Quit"].x, menu["Quit"].y)
+    click(desktop, menu["Quit"].x, menu["Quit"].y)
     assert app.wait_exit() == 0
