@@ -268,7 +268,7 @@ class SwitchableHold:
         return self.reason
 
 
-def test_do_not_disturb_defers_without_resetting_and_ends_with_one_reminder(clock, store) -> None:
+def held_app(clock, store) -> tuple[App, HandFiredTimer, RecordingOutbox, SwitchableHold]:
     hold = SwitchableHold()
     timer = HandFiredTimer(clock)
     outbox = RecordingOutbox()
@@ -281,6 +281,11 @@ def test_do_not_disturb_defers_without_resetting_and_ends_with_one_reminder(cloc
         interruption=hold,
     )
     app.start()
+    return app, timer, outbox, hold
+
+
+def test_do_not_disturb_defers_without_resetting_and_ends_with_one_reminder(clock, store) -> None:
+    app, timer, outbox, hold = held_app(clock, store)
     start = clock.now()
     hold.reason = "do not disturb"
     timer.run_until(start + 50 * MIN)  # a 50-minute call: head, posture, stretch all fall due
@@ -293,18 +298,7 @@ def test_do_not_disturb_defers_without_resetting_and_ends_with_one_reminder(cloc
 
 
 def test_a_hold_keeps_the_timers_of_kinds_not_yet_due(clock, store) -> None:
-    hold = SwitchableHold()
-    timer = HandFiredTimer(clock)
-    outbox = RecordingOutbox()
-    app = App(
-        settings=settings(posture=30, head=20, stretch=45),
-        clock=clock,
-        outbox=outbox,
-        timer=timer,
-        store=store,
-        interruption=hold,
-    )
-    app.start()
+    _app, timer, outbox, hold = held_app(clock, store)
     start = clock.now()
     hold.reason = "a fullscreen window"
     timer.run_until(start + 25 * MIN)  # head held at 20
