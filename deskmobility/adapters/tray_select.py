@@ -19,6 +19,8 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from deskmobility.adapters._session_bus import session_bus_address
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
@@ -134,21 +136,12 @@ def _prepare_gtk_env() -> None:
     os.environ.setdefault("GDK_GL", "disable")
 
 
-def _session_bus_address(env: Mapping[str, str]) -> str | None:
-    if address := env.get("DBUS_SESSION_BUS_ADDRESS"):
-        return address
-    runtime = env.get("XDG_RUNTIME_DIR")
-    if runtime and os.path.exists(os.path.join(runtime, "bus")):  # noqa: PTH110, PTH118
-        return f"unix:path={runtime}/bus"
-    return None
-
-
 def _probe_status_notifier_host(env: Mapping[str, str]) -> str | None:
     try:
         from gi.repository import Gio, GLib  # noqa: PLC0415
     except ImportError as error:
         return f"PyGObject (python3-gi) is not installed ({error})"
-    address = _session_bus_address(env)
+    address = session_bus_address(env)
     if address is None:
         return "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset)"
     flags = (

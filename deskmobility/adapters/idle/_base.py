@@ -65,7 +65,50 @@ def from_ms(value: int) -> timedelta:
     return timedelta(milliseconds=max(0, value))
 
 
-class DBusIdleMonitor:
+class KeptConnectionMonitor:
+    """The part every monitor that keeps a connection open shares.
+
+    One reader at a time, and the connection dropped after any failure so the next read
+    opens a new one. Subclasses provide ``_read_ms`` (raises IdleReadError) and ``_drop``
+    (forgets the connection), and set ``self._lock``.
+    """
+
+    name: str
+    _lock: threading.Lock
+
+    def _read_ms(self) -> int:
+        raise NotImplementedError
+
+    def _drop(self) -> None:
+        raise NotImplementedError
+
+    def idle_for(self) -> timedelta | None:
+        """See IdleMonitor.idle_for."""
+        with self._lock:
+            try:
+                return from_ms(self._read_ms())
+            except IdleReadError as error:
+                log.debug("%s: cannot read the idle time: %s", self.name, error)
+                self._drop()
+                return None
+
+    def probe(self) -> str | None:
+        """See IdleMonitor.probe."""
+        with self._lock:
+            try:
+                self._read_ms()
+            except IdleReadError as error:
+                self._drop()
+                return str(error)
+            return None
+
+    def close(self) -> None:
+        """See IdleMonitor.close."""
+        with self._lock:
+            self._drop()
+
+
+class DBusIdleMonitor(KeptConnectionMonitor):
     """Reads an idle time in milliseconds with one D-Bus method call on the session bus.
 
     Subclasses set the class attributes below. The connection is the monitor's own (a
@@ -96,31 +139,6 @@ class DBusIdleMonitor:
         socket if it exists. Never libdbus's X11 autolaunch, which would start a bus daemon.
         """
         return cls(session_bus_address(env))
-
-    def idle_for(self) -> timedelta | None:
-        """See IdleMonitor.idle_for."""
-        with self._lock:
-            try:
-                return from_ms(self._read_ms())
-            except IdleReadError as error:
-                log.debug("%s: cannot read the idle time: %s", self.name, error)
-                self._drop()
-                return None
-
-    def probe(self) -> str | None:
-        """See IdleMonitor.probe."""
-        with self._lock:
-            try:
-                self._read_ms()
-            except IdleReadError as error:
-                self._drop()
-                return str(error)
-            return None
-
-    def close(self) -> None:
-        """See IdleMonitor.close."""
-        with self._lock:
-            self._drop()
 
     def _drop(self) -> None:
         bus, self._bus = self._bus, None

@@ -15,18 +15,17 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import timedelta
 from typing import Any
 
 from deskmobility.adapters._x11 import X11Error, close_display, open_display
-from deskmobility.adapters.idle._base import IdleReadError, from_ms
+from deskmobility.adapters.idle._base import IdleReadError, KeptConnectionMonitor
 
 log = logging.getLogger(__name__)
 
 EXTENSION = "MIT-SCREEN-SAVER"
 
 
-class X11IdleMonitor:
+class X11IdleMonitor(KeptConnectionMonitor):
     """Idle time from the X server's screen-saver extension."""
 
     name = "x11"
@@ -37,31 +36,6 @@ class X11IdleMonitor:
         self.display_name = display_name
         self._display: Any = None
         self._lock = threading.Lock()  # the poller and a reminder may ask at once
-
-    def idle_for(self) -> timedelta | None:
-        """See IdleMonitor.idle_for."""
-        with self._lock:
-            try:
-                return from_ms(self._read_ms())
-            except IdleReadError as error:
-                log.debug("x11: cannot read the idle time: %s", error)
-                self._drop()
-                return None
-
-    def probe(self) -> str | None:
-        """See IdleMonitor.probe."""
-        with self._lock:
-            try:
-                self._read_ms()
-            except IdleReadError as error:
-                self._drop()
-                return str(error)
-            return None
-
-    def close(self) -> None:
-        """See IdleMonitor.close."""
-        with self._lock:
-            self._drop()
 
     def _drop(self) -> None:
         display, self._display = self._display, None
