@@ -14,12 +14,21 @@ there is no display, or on Wayland without a StatusNotifierItem host.
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-from deskmobility.adapters._session_bus import session_bus_address
+from deskmobility.adapters._session_bus import (
+    BusCallError,
+    SessionBusError,
+    close_bus,
+    connect,
+    get_property,
+    name_has_owner,
+    session_bus_address,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -49,6 +58,7 @@ _FORCEABLE: dict[str, BackendName] = {name: name for name in _CAPABILITIES if na
 NO_MENU_HINT = "no menu: install PyGObject (python3-gi) for the full menu"
 NO_GTK = "GTK 3 for Python (python3-gi, gir1.2-gtk-3.0) is not installed"
 _WATCHER = "org.kde.StatusNotifierWatcher"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -138,41 +148,19 @@ def _prepare_gtk_env() -> None:
 
 def _probe_status_notifier_host(env: Mapping[str, str]) -> str | None:
     try:
-        from gi.repository import Gio, GLib  # noqa: PLC0415
-    except ImportError as error:
-        return f"PyGObject (python3-gi) is not installed ({error})"
-    address = session_bus_address(env)
-    if address is None:
-        return "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset)"
-    flags = (
-        Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT
-        | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION
-    )
+        bus = connect(session_bus_address(env))
+    except SessionBusError as error:
+        return str(error)
     try:
-        bus = Gio.DBusConnection.new_for_address_sync(address, flags, None, None)
-        try:
-            return _ask_watcher(bus)
-        finally:
-            bus.close_sync(None)
-    except GLib.Error as error:
+        if not name_has_owner(bus, _WATCHER, 1.0):
+            return f"no StatusNotifierItem watcher on the session bus ({_WATCHER} has no owner)"
+        target = (_WATCHER, "/StatusNotifierWatcher", _WATCHER, "IsStatusNotifierHostRegistered")
+        if not get_property(bus, target, 1.0):
+            return "a StatusNotifierItem watcher runs, but no tray host is registered with it"
+    except BusCallError as error:
         return f"could not ask the session bus about StatusNotifierItem hosts: {error.message}"
-
-
-def _ask_watcher(bus: Any) -> str | None:  # noqa: ANN401  (a Gio.DBusConnection)
-    from gi.repository import Gio, GLib  # noqa: PLC0415
-
-    def call(name: str, path: str, interface: str, method: str, args: GLib.Variant) -> Any:  # noqa: ANN401
-        reply = bus.call_sync(name, path, interface, method, args, None,
-                              Gio.DBusCallFlags.NONE, 1000, None)  # fmt: skip
-        return reply.unpack()[0]
-
-    dbus = "org.freedesktop.DBus"
-    if not call(dbus, "/org/freedesktop/DBus", dbus, "NameHasOwner",
-                GLib.Variant("(s)", (_WATCHER,))):  # fmt: skip
-        return f"no StatusNotifierItem watcher on the session bus ({_WATCHER} has no owner)"
-    if not call(_WATCHER, "/StatusNotifierWatcher", f"{dbus}.Properties", "Get",
-                GLib.Variant("(ss)", (_WATCHER, "IsStatusNotifierHostRegistered"))):  # fmt: skip
-        return "a StatusNotifierItem watcher runs, but no tray host is registered with it"
+    finally:
+        close_bus(bus, log, "tray probe")
     return None
 
 
