@@ -58,6 +58,10 @@ class IdleMonitor(Protocol):
         ...
 
 
+class IdleWatchError(Exception):
+    """An idle watch cannot run here; the message says why, for people."""
+
+
 class IdleReadError(Exception):
     """One attempt to read the idle time failed; the message says why, for people."""
 

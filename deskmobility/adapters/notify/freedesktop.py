@@ -8,7 +8,9 @@ reach ``on_action`` / ``on_closed`` for our own notifications only: servers broa
 so every other app's answers arrive too and are dropped here.
 
 Signals are dispatched on GLib's default main context: GTK's main loop under the tray, or
-``glib_loop.GLibLoop`` without one. Callbacks run there and must return quickly.
+``glib_loop.GLibLoop`` without one. Callbacks run there and must return quickly. Nothing is
+subscribed until ``listen`` is called: in a context that nobody iterates, every signal
+would wait forever, a few hundred bytes per notification.
 
 When the server restarts (dunst killed and started again, a crashed GNOME Shell helper),
 ``NameOwnerChanged`` says so: the notifications it showed are reported closed (reason
@@ -120,9 +122,14 @@ class FreedesktopNotifier:
     ) -> None:
         """Call ``on_action(id, key)`` and ``on_closed(id, reason)`` for our notifications.
 
-        They run on GLib's default main context (see the module docstring).
+        They run on GLib's default main context (see the module docstring), which must be
+        iterated (GTK's main loop or ``GLibLoop``): the signals are subscribed to only from
+        here on, because undispatched signals pile up in a context nobody iterates.
         """
-        self._on_action, self._on_closed = on_action, on_closed
+        with self._state:
+            self._on_action, self._on_closed = on_action, on_closed
+            if self._bus is not None and not self._subscriptions:
+                self._subscribe()
 
     def server(self) -> ServerInfo:
         """The server's name, version and capabilities (connecting first if need be)."""
@@ -210,7 +217,8 @@ class FreedesktopNotifier:
                 raise NotifyError(f"no session bus to send notifications on: {error}") from error
             with self._state:
                 self._bus = bus
-                self._subscribe()
+                if self._on_action is not None or self._on_closed is not None:
+                    self._subscribe()
         server = self._server
         if server is None:
             server = self._read_server()
