@@ -32,6 +32,9 @@ TEST_PACKAGES=(
   openbox wmctrl dconf-service dconf-gsettings-backend gsettings-desktop-schemas libglib2.0-bin
   # chattr, to make a folder read-only even for root in the store's tests
   e2fsprogs
+  # a real GNOME Shell, headless on Wayland: Mutter's idle watches and GNOME's own
+  # notification server (gjs runs its notification helper); unshare hides /run/systemd
+  gnome-shell gjs util-linux
 )
 # -----------------------------------------------------------------------------------------
 
