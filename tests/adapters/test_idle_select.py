@@ -14,7 +14,13 @@ from datetime import timedelta
 import pytest
 
 from deskmobility.adapters import idle
-from deskmobility.adapters.idle import ENV_VAR, UnavailableIdleMonitor, select_idle_monitor
+from deskmobility.adapters.idle import (
+    ENV_VAR,
+    UnavailableIdleMonitor,
+    select_idle_monitor,
+    select_idle_watch,
+)
+from deskmobility.adapters.idle.polling import PollingIdleWatch
 
 
 class FakeMonitor:
@@ -302,10 +308,7 @@ def test_dbus_monitors_find_the_systemd_user_bus_when_no_address_is_given(tmp_pa
 # -- select_idle_watch: events where the desktop has them, the adaptive poll elsewhere ----
 
 
-def test_x11_watch_prefers_sync_alarms_and_falls_back_to_the_polled_counter(backends, monkeypatch):
-    from deskmobility.adapters.idle import select_idle_watch
-    from deskmobility.adapters.idle.polling import PollingIdleWatch
-
+def test_x11_watch_prefers_sync_alarms_and_falls_back_to_the_polled_counter(backends):
     backends(mutter="no Mutter here", kde="no KDE here")
     selection = select_idle_watch(
         "linux", {"XDG_SESSION_TYPE": "x11", "DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent"}
@@ -328,8 +331,6 @@ def test_x11_watch_prefers_sync_alarms_and_falls_back_to_the_polled_counter(back
 
 def test_windows_and_macos_watches_poll(backends):
     """MOCKS the platform: fake readings stand in for GetLastInputInfo and ioreg."""
-    from deskmobility.adapters.idle import select_idle_watch
-
     backends()
     for platform, name in (("win32", "windows"), ("darwin", "macos")):
         selection = select_idle_watch(platform, {})
@@ -339,8 +340,6 @@ def test_windows_and_macos_watches_poll(backends):
 
 
 def test_watch_turned_off_is_unavailable_and_marked_as_the_persons_choice(backends):
-    from deskmobility.adapters.idle import select_idle_watch
-
     selection = select_idle_watch("linux", {ENV_VAR: "off"})
     assert not selection.available
     assert selection.why == f"idle detection is turned off by {ENV_VAR} ('off')"
