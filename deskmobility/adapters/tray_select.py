@@ -29,9 +29,10 @@ from deskmobility.adapters._session_bus import (
     name_has_owner,
     session_bus_address,
 )
+from deskmobility.adapters.selection import PassedOver, Selection
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Mapping, Sequence
 
 __all__ = [
     "NO_GTK",
@@ -62,19 +63,26 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class TrayBackend:
-    """The pystray backend to use, why it was chosen, and what it can do."""
+class TrayBackend(Selection[BackendName]):
+    """The pystray backend chosen, why, what was passed over, and what it can do.
 
-    name: BackendName
-    reason: str
-    has_menu: bool
-    has_default_action: bool
+    The shared selection shape (``backend`` and ``name`` are the backend's name), with the
+    tray's capabilities added.
+    """
+
+    has_menu: bool = False
+    has_default_action: bool = False
 
     @classmethod
-    def named(cls, name: BackendName, reason: str) -> TrayBackend:
+    def named(
+        cls, name: BackendName, why: str, passed_over: Sequence[PassedOver] = ()
+    ) -> TrayBackend:
         """Build the descriptor for ``name`` with its known capabilities."""
         has_menu, has_default_action = _CAPABILITIES[name]
-        return cls(name, reason, has_menu, has_default_action)
+        return cls(
+            name, name, why, tuple(passed_over), available=name != "none",
+            has_menu=has_menu, has_default_action=has_default_action,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -97,48 +105,44 @@ def select_tray_backend(
     *,
     probes: LinuxProbes | None = None,
 ) -> TrayBackend:
-    """Choose the tray backend for this desktop; ``reason`` says why, and what was rejected."""
-    rejected: list[str] = []
+    """Choose the tray backend for this desktop: what, why, and what was passed over."""
+    passed: list[PassedOver] = []
     forced = env.get("PYSTRAY_BACKEND", "").strip()
     if forced in _FORCEABLE:
         hint = f"; {NO_MENU_HINT}" if forced == "xorg" else ""
         return TrayBackend.named(_FORCEABLE[forced], f"PYSTRAY_BACKEND={forced} is set{hint}")
     if forced:
-        rejected.append(f"PYSTRAY_BACKEND={forced!r} ignored (not a pystray backend)")
+        passed.append(PassedOver(forced, "PYSTRAY_BACKEND names no pystray backend; ignored"))
     if platform == "win32":
-        return TrayBackend.named("win32", _why("Windows notification area", rejected))
+        return TrayBackend.named("win32", "Windows notification area", passed)
     if platform == "darwin":
-        return TrayBackend.named("darwin", _why("macOS menu bar", rejected))
-    return _select_freedesktop(env, probes or _REAL_PROBES, rejected)
+        return TrayBackend.named("darwin", "macOS menu bar", passed)
+    return _select_freedesktop(env, probes or _REAL_PROBES, passed)
 
 
 def _select_freedesktop(
-    env: Mapping[str, str], probes: LinuxProbes, rejected: list[str]
+    env: Mapping[str, str], probes: LinuxProbes, passed: list[PassedOver]
 ) -> TrayBackend:
     x11, wayland = bool(env.get("DISPLAY")), bool(env.get("WAYLAND_DISPLAY"))
     if not x11 and not wayland:
         reason = "no display (DISPLAY and WAYLAND_DISPLAY are unset): reminders run without a tray"
-        return TrayBackend.named("none", _why(reason, rejected))
+        return TrayBackend.named("none", reason, passed)
     why_not = probes.status_notifier_host(env) or probes.appindicator()
     if why_not is None:
         reason = "a StatusNotifierItem host is registered on the session bus"
-        return TrayBackend.named("appindicator", _why(reason, rejected))
-    rejected.append(f"appindicator: {why_not}")
+        return TrayBackend.named("appindicator", reason, passed)
+    passed.append(PassedOver("appindicator", why_not))
     if not x11:
         reason = "Wayland without a StatusNotifierItem host (tray): nothing can show the icon"
-        return TrayBackend.named("none", _why(reason, rejected))
+        return TrayBackend.named("none", reason, passed)
     why_not = probes.gtk()
     if why_not is None:
         note = probes.xembed_tray(env)
         reason = "GTK status icon (XEmbed tray)" + (f"; {note}" if note else "")
-        return TrayBackend.named("gtk", _why(reason, rejected))
-    rejected.append(f"gtk: {why_not}")
+        return TrayBackend.named("gtk", reason, passed)
+    passed.append(PassedOver("gtk", why_not))
     reason = NO_MENU_HINT if why_not.startswith(NO_GTK) else "no menu: GTK 3 did not start"
-    return TrayBackend.named("xorg", _why(reason, rejected))
-
-
-def _why(reason: str, rejected: list[str]) -> str:
-    return f"{reason} (rejected: {'; '.join(rejected)})" if rejected else reason
+    return TrayBackend.named("xorg", reason, passed)
 
 
 def _prepare_gtk_env() -> None:
