@@ -2,8 +2,8 @@
 
 :func:`select_tray_backend` takes the platform and environment as arguments and the Linux
 desktop checks as injectable :class:`LinuxProbes`, so tests can pass any combination.
-Nothing is probed or chosen at import time: PyGObject and python-xlib are imported only
-inside the probes.
+Nothing is probed or chosen at import time: PyGObject and libxcb are loaded only inside
+the probes.
 
 Precedence: ``PYSTRAY_BACKEND`` (any pystray backend name), then the platform (win32,
 darwin); on freedesktop desktops a StatusNotifierItem host (appindicator), then a GTK
@@ -204,20 +204,17 @@ def _probe_gtk() -> str | None:
 
 def _probe_xembed_tray(env: Mapping[str, str]) -> str | None:
     """Say so when no XEmbed tray runs yet; GTK docks the icon whenever one starts."""
+    from deskmobility.adapters._x11 import X11Error, XcbConnection  # noqa: PLC0415
+
     try:
-        from Xlib import display  # noqa: PLC0415
-    except ImportError:
-        return None
-    try:
-        connection = display.Display(env.get("DISPLAY"))
+        connection = XcbConnection(env.get("DISPLAY"))
         try:
-            atom = connection.intern_atom(f"_NET_SYSTEM_TRAY_S{connection.get_default_screen()}")
-            owner = connection.get_selection_owner(atom)
+            owner = connection.selection_owner(f"_NET_SYSTEM_TRAY_S{connection.screen}")
         finally:
             connection.close()
-    except Exception as error:  # noqa: BLE001  (informational only)
+    except X11Error as error:  # informational only
         return f"could not look for an XEmbed tray ({error})"
-    if getattr(owner, "id", owner):
+    if owner:
         return None
     return "no XEmbed tray is running yet; the icon appears when one starts"
 
