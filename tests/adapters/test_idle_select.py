@@ -73,10 +73,11 @@ WAYLAND_ENV = {"WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0", "XDG_SESSION_TYP
 
 
 def test_linux_x11_tries_mutter_then_kde_then_x11_and_takes_the_first_that_answers(backends):
-    fake = backends(mutter="no Mutter here", kde="no KDE here")
+    fake = backends(mutter="no Mutter here", kde="no KDE here", **{"x11-sync": "no SYNC"})
     monitor, reason = select_idle_monitor("linux", X11_ENV)
     assert monitor.name == "x11"
-    assert fake.tried == ["mutter", "kde", "x11"]
+    assert fake.tried == ["mutter", "kde", "x11-sync", "x11"]
+    assert "x11-sync: no SYNC" in reason
     assert reason.startswith("x11: the X server's MIT-SCREEN-SAVER idle counter")
     assert "mutter: no Mutter here" in reason
     assert "kde: no KDE here" in reason
@@ -129,8 +130,8 @@ def test_env_variable_beats_preference_and_skips_the_automatic_order(backends):
     fake = backends()
     env = {**WAYLAND_ENV, ENV_VAR: " X11 "}
     monitor, reason = select_idle_monitor("linux", env, preference="kde")
-    assert monitor.name == "x11"
-    assert fake.tried == ["x11"]
+    assert monitor.name == "x11-sync"  # x11 means the X server: its SYNC counter first
+    assert fake.tried == ["x11-sync"]
     assert reason.endswith(f"({ENV_VAR})")
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from deskmobility.adapters.idle._base import IdleWatchError
-from deskmobility.adapters.idle.x11_sync import X11SyncIdleWatch
+from deskmobility.adapters.idle.x11_sync import X11SyncIdleMonitor, X11SyncIdleWatch
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -119,3 +119,20 @@ def test_without_a_display_it_says_why():
     with pytest.raises(IdleWatchError, match="cannot open X11 display ':99'"):
         X11SyncIdleWatch(":99")
     assert os.environ.get("DISPLAY") != ":99"
+
+
+def test_the_sync_counter_reading_grows_and_input_resets_it(desktop: Desktop):
+    monitor = X11SyncIdleMonitor(desktop.display)
+    try:
+        assert monitor.probe() is None
+        desktop.xdotool("mousemove", "--sync", "120", "130")
+        time.sleep(1.2)
+        idle = monitor.idle_for()
+        assert idle is not None
+        assert timedelta(seconds=1) <= idle < timedelta(seconds=3)
+        desktop.xdotool("key", "shift")
+        after = monitor.idle_for()
+        assert after is not None
+        assert after < timedelta(seconds=0.5)
+    finally:
+        monitor.close()

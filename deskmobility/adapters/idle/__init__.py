@@ -5,7 +5,7 @@ threshold, back at the next input). Event sources come first where the desktop h
 
     mutter    GNOME Mutter's idle watches (Wayland and X11 GNOME sessions)      events
     kde       KDE's org.freedesktop.ScreenSaver.GetSessionIdleTime (Plasma X11) poll
-    x11-sync  the X server's SYNC IDLETIME alarms (ctypes on libX11/libXext)    events
+    x11-sync  the X server's SYNC IDLETIME counter and alarms (ctypes, libXext) events
     x11       the X server's MIT-SCREEN-SAVER counter (python-xlib), if SYNC
               or the C libraries are missing                                    poll
     windows   GetLastInputInfo                                                  poll
@@ -58,7 +58,7 @@ _OFF = frozenset({"none", "off", "unavailable"})
 _DESCRIBED = {
     "mutter": "GNOME Mutter's IdleMonitor on the session bus",
     "kde": "KDE's org.freedesktop.ScreenSaver.GetSessionIdleTime on the session bus",
-    "x11-sync": "the X server's SYNC IDLETIME alarms",
+    "x11-sync": "the X server's SYNC IDLETIME counter",
     "x11": "the X server's MIT-SCREEN-SAVER idle counter",
     "windows": "GetLastInputInfo",
     "macos": "IOHIDSystem HIDIdleTime via ioreg",
@@ -75,7 +75,7 @@ def select_idle_watch(
     ``preference``: a name from BACKENDS, ``"auto"``/None, or ``"off"``. A backend asked
     for by name is not replaced by another when it fails: the result is then unavailable.
     """
-    plan = _plan(platform, env, preference, watches=True)
+    plan = _plan(platform, env, preference)
     if isinstance(plan, str):
         return _unavailable_watch(plan, (), turned_off=True)
     names, source, left_out = plan
@@ -108,7 +108,7 @@ def choose_idle_monitor(
     preference: str | None = None,
 ) -> Selection[IdleMonitor]:
     """The idle-time reading to use, why, and what was passed over (as ``select_idle_watch``)."""
-    plan = _plan(platform, env, preference, watches=False)
+    plan = _plan(platform, env, preference)
     if isinstance(plan, str):
         return _unavailable_monitor(plan, (), turned_off=True)
     names, source, left_out = plan
@@ -120,7 +120,7 @@ def choose_idle_monitor(
 
 
 def _plan(
-    platform: str, env: Mapping[str, str], preference: str | None, *, watches: bool
+    platform: str, env: Mapping[str, str], preference: str | None
 ) -> tuple[list[str], str, tuple[PassedOver, ...]] | str:
     """The candidates in order, where the choice came from, and those left out up front.
 
@@ -140,7 +140,7 @@ def _plan(
     else:
         known = ", ".join((*BACKENDS, "auto", "off"))
         return f"{source} names no idle backend {chosen!r} (known: {known})"
-    if watches and "x11" in names:  # events first; the MIT-SCREEN-SAVER poll as the fallback
+    if "x11" in names:  # SYNC first (ctypes); python-xlib's MIT-SCREEN-SAVER as the fallback
         names.insert(names.index("x11"), "x11-sync")
     return names, source, tuple(left_out)
 
@@ -212,6 +212,10 @@ def _build_monitor(name: str, env: Mapping[str, str]) -> IdleMonitor:
         from deskmobility.adapters.idle.kde import KdeIdleMonitor  # noqa: PLC0415
 
         return KdeIdleMonitor.from_env(env)
+    if name == "x11-sync":
+        from deskmobility.adapters.idle.x11_sync import X11SyncIdleMonitor  # noqa: PLC0415
+
+        return X11SyncIdleMonitor(env.get("DISPLAY") or None)
     if name == "x11":
         from deskmobility.adapters.idle.x11 import X11IdleMonitor  # noqa: PLC0415
 

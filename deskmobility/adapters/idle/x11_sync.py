@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from deskmobility.adapters.idle._base import IdleWatchError
+from deskmobility.adapters.idle._base import IdleReadError, IdleWatchError, KeptConnectionMonitor
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +132,7 @@ class _Libs:
             ("XSyncCreateAlarm", (p, u, ctypes.POINTER(_AlarmAttributes)), u),
             ("XSyncChangeAlarm", (p, u, u, ctypes.POINTER(_AlarmAttributes)), i),
             ("XSyncDestroyAlarm", (p, u), i),
+            ("XSyncQueryCounter", (p, u, ctypes.POINTER(_Value)), i),
         )
         for library, functions in ((x11, x11_functions), (xext, xext_functions)):
             for name, argtypes, restype in functions:
@@ -198,6 +199,15 @@ class _Connection:
             alarm = int(xext.XSyncCreateAlarm(self.display, _CA_ALL, ctypes.byref(attributes)))
         self.libs.x11.XFlush(self.display)
         return alarm
+
+    def idle_ms(self) -> int:
+        """IDLETIME now (one round trip); IdleReadError if the server is gone."""
+        if not self.alive():
+            raise IdleReadError(f"X11 display {self.name!r}: the server closed the connection")
+        value = _Value()
+        if not self.libs.xext.XSyncQueryCounter(self.display, self.idletime, ctypes.byref(value)):
+            raise IdleReadError(f"X11 display {self.name!r}: XSyncQueryCounter failed")
+        return _to_ms(value)
 
     def alive(self) -> bool:
         """Whether the X server is still there (reads nothing, so Xlib is never surprised)."""
@@ -335,3 +345,33 @@ def _call(callback: Callable[..., None], *args: Any) -> None:  # noqa: ANN401
         callback(*args)
     except Exception:
         log.exception("x11-sync: an idle callback failed")
+
+
+class X11SyncIdleMonitor(KeptConnectionMonitor):
+    """Idle time read from the IDLETIME counter (XSyncQueryCounter), for ``idle_for()``.
+
+    The reading twin of the watch, with a connection of its own, so that asking "how long
+    idle now?" on X11 needs no python-xlib either.
+    """
+
+    name = "x11-sync"
+    REPORTS_IDLE = True
+
+    def __init__(self, display_name: str | None) -> None:
+        """``display_name``: such as ``":0"`` (from DISPLAY); None means there is no display."""
+        self.display_name = display_name
+        self._x: _Connection | None = None
+        self._lock = threading.Lock()  # one reader at a time on the connection
+
+    def _read_ms(self) -> int:
+        if self._x is None:
+            try:
+                self._x = _Connection(self.display_name)
+            except IdleWatchError as error:
+                raise IdleReadError(str(error)) from error
+        return self._x.idle_ms()
+
+    def _drop(self) -> None:
+        x, self._x = self._x, None
+        if x is not None:
+            x.close(alive=x.alive())
