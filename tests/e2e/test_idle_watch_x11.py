@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import queue
+import sys
 import threading
 import time
 from datetime import timedelta
@@ -136,3 +137,23 @@ def test_the_sync_counter_reading_grows_and_input_resets_it(desktop: Desktop):
         assert after < timedelta(seconds=0.5)
     finally:
         monitor.close()
+
+
+def test_the_x11_paths_load_no_python_x11_library(desktop: Desktop):
+    """Idle watch and reading, fullscreen check, tray probe: ctypes only, in a fresh process."""
+    code = (
+        "import sys\n"
+        "from deskmobility.adapters.idle import select_idle_watch, choose_idle_monitor\n"
+        "from deskmobility.adapters.interruptions import select_interruption_checks\n"
+        "from deskmobility.adapters.tray_select import _probe_xembed_tray\n"
+        "import os\n"
+        "watch = select_idle_watch('linux', os.environ)\n"
+        "reading = choose_idle_monitor('linux', os.environ)\n"
+        "checks = select_interruption_checks('linux', os.environ, dnd=False)\n"
+        "print(watch.name, reading.name, _probe_xembed_tray(os.environ))\n"
+        "print(sorted(m for m in ('Xlib', 'dbus') if m in sys.modules))\n"
+    )
+    done = desktop.run([sys.executable, "-c", code])
+    names, loaded = done.stdout.splitlines()
+    assert names == "x11-sync x11-sync None"
+    assert loaded == "[]"
