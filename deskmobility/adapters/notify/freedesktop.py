@@ -37,6 +37,7 @@ from typing import Any
 from deskmobility.adapters._session_bus import (
     DBUS,
     DBUS_PATH,
+    NO_OWNER,
     BusCallError,
     SessionBusError,
     call,
@@ -112,6 +113,7 @@ class FreedesktopNotifier:
         self._state = threading.Lock()
         self._bus: Any = None
         self._server: ServerInfo | None = None
+        self._server_owner = ""
         self._subscriptions: list[int] = []
         self._ours: set[int] = set()
         self._on_action: ActionCallback | None = None
@@ -134,7 +136,7 @@ class FreedesktopNotifier:
     def server(self) -> ServerInfo:
         """The server's name, version and capabilities (connecting first if need be)."""
         with self._calls:
-            return self._ensure_server()
+            return self._ensure_server()[1]
 
     def send(self, title: str, body: str, timeout: timedelta) -> None:
         """Show ``title`` and ``body`` for about ``timeout`` (the Notifier port)."""
@@ -157,7 +159,7 @@ class FreedesktopNotifier:
         ``timeout``: None for the server's default.
         """
         with self._calls:
-            server = self._ensure_server()
+            owner, server = self._ensure_server()
             text = escape_markup(body) if server.body_markup else body
             flat = [part for pair in actions for part in pair] if server.has_actions else []
             expire = -1 if timeout is None else max(1, round(timeout.total_seconds())) * 1000
@@ -173,7 +175,7 @@ class FreedesktopNotifier:
             )
             try:
                 (notification_id,) = call(
-                    self._bus, (SERVICE, PATH, SERVICE, "Notify"), ("susssasa{sv}i", args),
+                    self._bus, (owner, PATH, SERVICE, "Notify"), ("susssasa{sv}i", args),
                     CALL_TIMEOUT_S,
                 )  # fmt: skip
             except BusCallError as error:
@@ -204,7 +206,8 @@ class FreedesktopNotifier:
 
     # --- connection and server state (called with self._calls held) -----------------------
 
-    def _ensure_server(self) -> ServerInfo:
+    def _ensure_server(self) -> tuple[str, ServerInfo]:
+        """The server's unique name and what it offers, connecting first if need be."""
         if self._bus is not None and self._bus.is_closed():
             log.info("freedesktop: the session bus connection closed; opening a new one")
             with self._state:
@@ -219,24 +222,51 @@ class FreedesktopNotifier:
                 self._bus = bus
                 if self._on_action is not None or self._on_closed is not None:
                     self._subscribe()
+        owner = self._owner()
         server = self._server
-        if server is None:
-            server = self._read_server()
+        if server is None or owner != self._server_owner:  # a new server: ask it again
+            server = self._read_server(owner)
             log.info(
                 "notification server: %s %s, capabilities: %s",
                 server.name, server.version, " ".join(sorted(server.capabilities)) or "none",
             )  # fmt: skip
             with self._state:
-                self._server = server
-        return server
+                self._server, self._server_owner = server, owner
+        return owner, server
 
-    def _read_server(self) -> ServerInfo:
+    def _owner(self) -> str:
+        """The unique name of the server now, starting it by D-Bus activation if need be.
+
+        Resolved first (as dbus-python's proxies did), so that with no server nothing is
+        sent to the name: the bus would only bounce it, and a recorder would see it.
+        """
+        dbus_target = (DBUS, DBUS_PATH, DBUS)
+        try:
+            (owner,) = call(
+                self._bus, (*dbus_target, "GetNameOwner"), ("s", (SERVICE,)), CALL_TIMEOUT_S
+            )
+        except BusCallError as error:
+            if error.name not in NO_OWNER:
+                raise NotifyError(f"the session bus did not answer: {error}") from error
+            try:
+                call(self._bus, (*dbus_target, "StartServiceByName"), ("su", (SERVICE, 0)),
+                     CALL_TIMEOUT_S)  # fmt: skip
+                (owner,) = call(self._bus, (*dbus_target, "GetNameOwner"), ("s", (SERVICE,)),
+                                CALL_TIMEOUT_S)  # fmt: skip
+            except BusCallError as failed:
+                raise NotifyError(
+                    f"no notification server on the session bus ({SERVICE} has no owner and "
+                    "none can be started)"
+                ) from failed
+        return str(owner)
+
+    def _read_server(self, owner: str) -> ServerInfo:
         try:
             (capabilities,) = call(
-                self._bus, (SERVICE, PATH, SERVICE, "GetCapabilities"), None, CALL_TIMEOUT_S
+                self._bus, (owner, PATH, SERVICE, "GetCapabilities"), None, CALL_TIMEOUT_S
             )
             name, _vendor, version, _spec = call(
-                self._bus, (SERVICE, PATH, SERVICE, "GetServerInformation"), None, CALL_TIMEOUT_S
+                self._bus, (owner, PATH, SERVICE, "GetServerInformation"), None, CALL_TIMEOUT_S
             )
         except BusCallError as error:
             raise NotifyError(f"the notification server did not answer: {error}") from error
