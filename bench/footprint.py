@@ -1274,6 +1274,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     began = time.monotonic()
+    revision = _revision()  # the code that is launched: taken before, not after, the run
     work = Path(tempfile.mkdtemp(prefix="footprint-"))
     variants = [v for v in variants_for(args.keys) if not (args.no_gl_off and v.gl_off)]
     print(
@@ -1293,7 +1294,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "idle": args.idle,
         "variant_idle": args.variant_idle,
         "load": load,
-        "revision": _revision(),
+        "revision": revision,
         "at_desk": args.at_desk,
         "parallel": args.parallel,
     }
@@ -1362,8 +1363,11 @@ def _revision() -> str:
         ).stdout.strip()
 
     dirty = git("status", "--porcelain", "--untracked-files=no", "--", "deskmobility")
-    return git("rev-parse", "--short", "HEAD") + (
-        " + uncommitted changes in deskmobility/" if dirty else ""
+    elsewhere = os.environ.get("PYTHONPATH")  # deskmobility imported from another tree
+    return (
+        git("rev-parse", "--short", "HEAD")
+        + (" + uncommitted changes in deskmobility/" if dirty else "")
+        + (f" (deskmobility from PYTHONPATH={elsewhere})" if elsewhere else "")
     )
 
 

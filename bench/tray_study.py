@@ -134,7 +134,9 @@ def main() -> int:
     print("| --- | ---: | ---: | ---: |")
     for name in SCENARIOS:
         numbers = run(name)
-        print(f"| {name} | {numbers['rss']:.1f} | {numbers['uss']:.1f} | {numbers['modules']:.0f} |")
+        print(
+            f"| {name} | {numbers['rss']:.1f} | {numbers['uss']:.1f} | {numbers['modules']:.0f} |"
+        )
     return 0
 
 
