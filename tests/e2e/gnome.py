@@ -51,7 +51,7 @@ class GnomeShell:
             self._processes, env, system_tmp, self.log_dir / "system-bus"
         )
         env["DBUS_SESSION_BUS_ADDRESS"] = startup.start_bus(
-            self._processes, env, self.tmp, self.log_dir
+            self._processes, env, self.tmp, self.log_dir, activation=True
         )
         env.update(XDG_SESSION_TYPE="wayland", XDG_CURRENT_DESKTOP="GNOME")
         shell = (

@@ -1,4 +1,4 @@
-"""Mutter's idle watches against a real headless GNOME Shell 43 (see ``gnome.py``).
+"""Mutter's idle watches, and GNOME's notification server, on a real headless GNOME Shell 43.
 
 Away arrives from Mutter's ``WatchFired`` once nobody has touched anything for the
 threshold; back arrives at the next real input (a RemoteDesktop pointer motion), and the
@@ -10,6 +10,7 @@ from __future__ import annotations
 import queue
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -17,6 +18,7 @@ import pytest
 from deskmobility.adapters.glib_loop import GLibLoop
 from deskmobility.adapters.idle import select_idle_watch
 from deskmobility.adapters.idle.mutter_watch import MutterIdleWatch
+from deskmobility.adapters.notify.freedesktop import FreedesktopNotifier
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from .gnome import GnomeShell
 
 AWAY = timedelta(seconds=2)
+ICON = Path(__file__).resolve().parents[2] / "assets" / "deskmobility-64.png"
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +100,21 @@ def test_gnome_wayland_selection_picks_the_mutter_watch(gnome: GnomeShell, glib_
         assert [p.name for p in selection.passed_over] == ["x11"]
     finally:
         selection.backend.close()
+
+
+def test_gnome_shells_own_notification_server_is_read_and_takes_actions(gnome: GnomeShell):
+    """The notifier against GNOME Shell 43's server, started by D-Bus activation on first use."""
+    notifier = FreedesktopNotifier(ICON, gnome.env["DBUS_SESSION_BUS_ADDRESS"])
+    try:
+        server = notifier.server()
+        assert server.name == "gnome-shell"
+        assert {"actions", "body-markup", "persistence"} <= server.capabilities
+        assert server.has_actions
+        assert server.persistence
+        shown = notifier.notify(
+            "Stretch break", "Try: <b>Crown Lift</b>", actions=[("default", "Show me")]
+        )
+        assert shown > 0
+        assert notifier.notify("Stretch break", "Step 2", replaces_id=shown) == shown
+    finally:
+        notifier.close()
