@@ -73,6 +73,15 @@ class TrayBackend(Selection[BackendName]):
     has_menu: bool = False
     has_default_action: bool = False
 
+    @property
+    def runs_glib_loop(self) -> bool:
+        """Whether the tray's own loop iterates GLib's default main context (GTK's main).
+
+        When False (no tray, xorg, win32, darwin), D-Bus signals on Linux need
+        ``glib_loop.GLibLoop`` started by the launcher.
+        """
+        return self.name in {"gtk", "appindicator"}
+
     @classmethod
     def named(
         cls, name: BackendName, why: str, passed_over: Sequence[PassedOver] = ()

@@ -241,3 +241,12 @@ def test_stop_before_run_makes_run_return_at_once() -> None:
     tray = Tray(_Actions(), TrayBackend.named("none", "headless"))  # type: ignore[arg-type]
     tray.stop()
     tray.run(on_ready=lambda: pytest.fail("on_ready after stop"))
+
+
+def test_only_the_gtk_backends_run_the_glib_loop_the_signals_need() -> None:
+    looping = {
+        name
+        for name in ("appindicator", "gtk", "xorg", "win32", "darwin", "none")
+        if TrayBackend.named(name, "why").runs_glib_loop
+    }  # type: ignore[arg-type]
+    assert looping == {"gtk", "appindicator"}
