@@ -31,4 +31,4 @@ def test_capabilities_name_what_the_notifier_may_use():
     assert dunst.body_markup
     assert not dunst.persistence
     bare = ServerInfo("x", "1", frozenset({"body"}))
-    assert not (bare.has_actions or bare.body_markup or bare.persistence)
+    assert (bare.has_actions, bare.body_markup, bare.persistence) == (False, False, False)
