@@ -25,11 +25,9 @@ and ``>`` are escaped (only those three: GNOME Shell re-escapes any other entity
 
 from __future__ import annotations
 
-import enum
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -46,6 +44,9 @@ from deskmobility.adapters._session_bus import (
     import_gio,
 )
 from deskmobility.adapters.notify._base import NotifyError
+from deskmobility.adapters.notify._server import ClosedReason, ServerInfo, escape_markup
+
+__all__ = ["ClosedReason", "FreedesktopNotifier", "ServerInfo", "escape_markup"]
 
 log = logging.getLogger(__name__)
 
@@ -53,44 +54,6 @@ APP_NAME = "deskmobility"
 SERVICE = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
 CALL_TIMEOUT_S = 5.0  # a server D-Bus-activated by the first call may take a moment
-
-
-class ClosedReason(enum.IntEnum):
-    """Why the server closed a notification (the spec's NotificationClosed reasons)."""
-
-    EXPIRED = 1
-    DISMISSED = 2
-    CLOSED = 3  # by CloseNotification
-    UNDEFINED = 4  # also: the server went away with it on screen
-
-
-@dataclass(frozen=True)
-class ServerInfo:
-    """What the notification server said about itself."""
-
-    name: str
-    version: str
-    capabilities: frozenset[str]
-
-    @property
-    def has_actions(self) -> bool:
-        """Whether buttons (and a click on the body, the ``default`` action) come back."""
-        return "actions" in self.capabilities
-
-    @property
-    def body_markup(self) -> bool:
-        """Whether the server reads the body as markup (so plain text must be escaped)."""
-        return "body-markup" in self.capabilities
-
-    @property
-    def persistence(self) -> bool:
-        """Whether notifications stay in a history after they leave the screen."""
-        return "persistence" in self.capabilities
-
-
-def escape_markup(text: str) -> str:
-    """``text`` for a body-markup server: ``&``, ``<`` and ``>`` as entities."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 ActionCallback = Callable[[int, str], None]
