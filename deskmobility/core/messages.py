@@ -93,7 +93,7 @@ def kinds_in_title(title: str) -> frozenset[ReminderKind]:
 def reminder_message(kinds: tuple[ReminderKind, ...], exercise: Exercise) -> Message:
     """One notification for every kind that fell due together."""
     lead = lead_kind(kinds)
-    lines = [cue(lead, exercise), f"Try: {exercise.name} · {exercise.dosage()}"]
+    lines = [cue(lead, exercise), f"Try: {exercise.name} ({exercise.dosage()})"]
     after = [_AFTER[kind] for kind in ReminderKind if kind in kinds and kind is not lead]
     if after:
         lines.append(f"After: {'; '.join(after)}.")

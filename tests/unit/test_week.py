@@ -36,6 +36,7 @@ from deskmobility.app import App
 from deskmobility.core.clock import in_zone
 from deskmobility.core.config import QuietHours, ReminderSettings, Settings
 from deskmobility.core.kinds import ReminderKind
+from deskmobility.core.messages import kinds_in_title
 from deskmobility.core.schedule import MERGE_WINDOW
 
 from .test_app import HandFiredTimer, ScriptedIdle
@@ -53,7 +54,6 @@ INTERVALS = {
 QUIET = QuietHours(time(18, 0), time(8, 0))
 # A returning person is noticed at the next idle sample, at most a minute later.
 PRESENCE_DELAY = timedelta(minutes=1)
-HEADINGS = {kind.heading: kind for kind in ReminderKind}
 
 
 def week_settings(quiet: QuietHours | None = None) -> Settings:
@@ -177,7 +177,8 @@ class Week:
     # -- the Outbox the App posts to ----------------------------------------------------------
 
     def post(self, title: str, body: str, timeout: timedelta) -> None:
-        kinds = frozenset(HEADINGS[part] for part in title.split(" + "))  # KeyError: not a reminder
+        kinds = kinds_in_title(title)
+        assert kinds, f"not a reminder: {title!r}"
         self.shown.append(Shown(self.true(), self.clock.now(), kinds))
         # What is shown is in the history already: a crash right after loses nothing seen.
         last = self.store.history()[-1]
