@@ -123,13 +123,18 @@ def _toml_texts(path: Path, name: str) -> list[Text]:
 
 
 def _prose_texts(path: Path, name: str) -> list[Text]:
-    """Paragraphs with the line each starts on; comment markers of a TOML file dropped."""
+    """Paragraphs with the line each starts on.
+
+    In a TOML file, runs of comment lines are the paragraphs (markers dropped) and each
+    line of settings stands alone.
+    """
     found: list[Text] = []
     lines: list[str] = []
     start = 0
     for number, raw in enumerate([*path.read_text(encoding="utf-8").splitlines(), ""], 1):
+        code = name.endswith(".toml") and not raw.lstrip().startswith("#")
         line = re.sub(r"^\s*#+ ?", "", raw) if name.endswith(".toml") else raw
-        if line.strip() and not re.match(r"\s*(?:[-*|#>]|\d+\.)\s", line):
+        if line.strip() and not code and not re.match(r"\s*(?:[-*|#>]|\d+\.)\s", line):
             if not lines:
                 start = number
             lines.append(line)
