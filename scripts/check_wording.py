@@ -44,6 +44,9 @@ MIN_COVER_WORDS = 6
 MIN_SENTENCE_WORDS = 5
 
 PYTHON_TEXTS = (
+    "deskmobility/core/budgets.py",
+    "deskmobility/core/exercises.py",
+    "deskmobility/exercises_cli.py",
     "deskmobility/core/checklist.py",
     "deskmobility/core/messages.py",
     "deskmobility/core/kinds.py",
