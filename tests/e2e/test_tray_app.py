@@ -61,7 +61,7 @@ REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "docs" / "screenshots"
 UPDATE_SCREENSHOTS = os.environ.get("DESKMOBILITY_UPDATE_SCREENSHOTS") == "1"
 LABELS = ["Desk", "Screen", "Elbow", "Chair", "Back", "Footrest"]  # the checklist items
-TARGETS = ["Forearms", "Top", "Elbows", "Seat", "Firm", "Something"]  # first word of each
+TARGETS = ["Forearms", "Eyes", "Elbows", "Lower", "Something", "Feet"]  # first word of each
 
 
 def _every(posture: str = "1h", head: str = "1h", stretch: str = "1h") -> str:
