@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from dataclasses import replace
 
 from deskmobility.core.exercises import Exercise
 from deskmobility.core.guided import guided_steps
@@ -35,47 +36,23 @@ def budget_problems(exercise: Exercise) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     title = micro_break_message(exercise).title
     if len(title) > TITLE_MAX:
-        found.append(
-            (
-                "name",
-                (
-                    f"{len(exercise.name)} characters is long for a notification title; "
-                    f"use at most {TITLE_MAX - len(title) + len(exercise.name)}"
-                ),
-            )
-        )
+        most = TITLE_MAX - (len(title) - len(exercise.name))
+        said = f"{len(exercise.name)} characters is long for a notification title"
+        found.append(("name", f"{said}; use at most {most}"))
     longest = max((reminder_message(k, exercise).body for k in lead_merges(exercise)), key=len)
     if len(longest) > REMINDER_BODY_MAX:
-        found.append(
-            (
-                "name",
-                (
-                    f"the reminder suggesting it runs to {len(longest)} characters; "
-                    f"a shorter name keeps it within {REMINDER_BODY_MAX}"
-                ),
-            )
-        )
+        said = f"the reminder suggesting it runs to {len(longest)} characters"
+        found.append(("name", f"{said}; a shorter name keeps it within {REMINDER_BODY_MAX}"))
     for step in guided_steps(exercise):
         if len(step.body) > STEP_MAX:
-            key = "caution" if step.caution and len(step.text) + 20 < STEP_MAX else "steps"
-            found.append(
-                (
-                    key,
-                    (
-                        f"step {step.number} shows {len(step.body)} characters with its dose"
-                        f"{' and the caution' if step.caution else ''}; keep it within {STEP_MAX}"
-                    ),
-                )
-            )
+            # The caution is to blame when the step would fit without it.
+            fits_bare = len(replace(step, caution=None).body) <= STEP_MAX
+            key = "caution" if step.caution and fits_bare else "steps"
+            shown = f"{len(step.body)} characters with its dose"
+            shown += " and the caution" if step.caution else ""
+            found.append((key, f"step {step.number} shows {shown}; keep it within {STEP_MAX}"))
     body = micro_break_message(exercise).body
     if len(body) > CUT_AT:
-        found.append(
-            (
-                "steps",
-                (
-                    f"the micro-break shows {len(body)} characters and some systems cut "
-                    f"at {CUT_AT}; shorten the steps or the caution"
-                ),
-            )
-        )
+        said = f"the micro-break shows {len(body)} characters and some systems cut at {CUT_AT}"
+        found.append(("steps", f"{said}; shorten the steps or the caution"))
     return found

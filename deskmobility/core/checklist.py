@@ -33,7 +33,7 @@ CHECKLIST: tuple[ChecklistItem, ...] = (
     ChecklistItem(
         id="chair",
         label="Chair",
-        target="Lower back resting on the backrest, soles of both feet on the ground",
+        target="Backrest snug against your lower back, soles of both feet down",
     ),
     ChecklistItem(
         id="back-support",

@@ -26,6 +26,7 @@ from .test_tray_app import (
     _drawn_box,
     _every,
     _from_app,
+    desk_stretches_on_the_floor,
 )
 
 if TYPE_CHECKING:
@@ -96,19 +97,7 @@ def test_a_micro_break_shows_the_caution_before_the_steps(desktop: Desktop, tmp_
     # space), so the micro-break is the seated twist, with its swivel-chair caution.
     twist = BUILTIN.get("seated-thoracic-rotation")
     assert twist is not None
-    others = [e for e in BUILTIN.eligible(ReminderKind.STRETCH, Gear()) if e is not twist]
-    lines = [_every()]
-    for exercise in others:
-        lines += [
-            "[[exercises.custom]]",
-            f'id = "{exercise.id}"',
-            f'name = "{exercise.name}"',
-            'kinds = ["stretch"]',
-            'position = "floor"',
-            "reps = 1",
-            'takes = "1m"',
-            'steps = ["Not offered in this test.", "Needs floor space."]',
-        ]
+    lines = [_every(), *desk_stretches_on_the_floor(keep=twist.id)]
     desktop.run(["dunstctl", "close-all"])
     app = _app(desktop, tmp_path, "\n".join(lines) + "\n")
     assert app.cli("break").returncode == 0
