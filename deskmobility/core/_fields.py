@@ -26,6 +26,7 @@ class ExerciseError(ValueError):
 
 
 def did_you_mean(word: str, options: Sequence[str]) -> str:
+    """A hint for a misspelt ``word``: the closest option, or all of them."""
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     if close:
         return f"; did you mean {close[0]!r}?"
@@ -33,6 +34,7 @@ def did_you_mean(word: str, options: Sequence[str]) -> str:
 
 
 def text(data: Mapping[str, object], key: str) -> str:
+    """Read non-empty text, stripped."""
     value = data[key]
     if not isinstance(value, str) or not value.strip():
         raise ExerciseError(key, f"expected non-empty text, got {value!r}")
@@ -59,6 +61,7 @@ def enum_set(enum: type[_E], data: Mapping[str, object], key: str) -> frozenset[
 
 
 def duration(data: Mapping[str, object], key: str) -> timedelta | None:
+    """Read a positive duration such as ``"20s"``; None when the field is absent."""
     if key not in data:
         return None
     try:
@@ -75,6 +78,7 @@ MAX_REPS = 100
 
 
 def reps(data: Mapping[str, object]) -> int | None:
+    """Read a repetition count (1 to ``MAX_REPS``); None when absent."""
     reps = data.get("reps")
     if reps is None:
         return None
@@ -88,6 +92,7 @@ def reps(data: Mapping[str, object]) -> int | None:
 
 
 def steps(data: Mapping[str, object]) -> tuple[str, ...]:
+    """Read ``MIN_STEPS`` to ``MAX_STEPS`` non-empty instructions."""
     steps = data["steps"]
     if not isinstance(steps, list) or not MIN_STEPS <= len(steps) <= MAX_STEPS:
         raise ExerciseError("steps", f"expected a list of {MIN_STEPS} to {MAX_STEPS} sentences")
@@ -113,6 +118,7 @@ _UNIT = re.compile(r"[a-z]{2,12}")
 
 
 def unit(data: Mapping[str, object]) -> str:
+    """Read what one repetition is called (``"breath"``); ``"rep"`` when absent."""
     unit = data.get("unit", "rep")
     if not isinstance(unit, str) or not _UNIT.fullmatch(unit):
         raise ExerciseError(
