@@ -24,7 +24,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Self
@@ -38,6 +37,9 @@ from deskmobility.adapters._store_files import (
     problems,
     schema,
 )
+from deskmobility.core.history import HistoryEvent, HistoryKind
+
+__all__ = ["HistoryEvent", "Store", "StoreBusyError", "StoreError"]
 
 _log = logging.getLogger(__name__)
 
@@ -64,28 +66,12 @@ _PAUSED_UNTIL = "paused_until"
 _EVENT_COLUMNS = "at, kind, reminder, exercise, detail"
 
 
-@dataclass(frozen=True)
-class HistoryEvent:
-    """One thing that happened, as recorded.
-
-    ``kind`` is one of "reminder", "micro_break_started", "micro_break_finished",
-    "natural_break", "pause", "resume", "suspend". ``reminder`` names the reminder kind
-    ("posture", "head", "stretch"; comma-joined when reminders were merged).
-    """
-
-    at: datetime
-    kind: str
-    reminder: str | None = None
-    exercise: str | None = None
-    detail: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.at.utcoffset() is None:
-            raise ValueError(f"HistoryEvent.at must be timezone-aware, got {self.at!r}")
-
-
 class StoreError(Exception):
     """The store cannot do its job; the message names the file and says what is wrong."""
+
+
+class StoreBusyError(StoreError):
+    """Another process holds the database locked; the same call may work a moment later."""
 
 
 class Store:
@@ -244,7 +230,13 @@ class Store:
                 raise self._error("read", err) from err
 
     def _error(self, doing: str, err: sqlite3.Error) -> StoreError:
-        return StoreError(f"Could not {doing} the history database {self.path}: {err}")
+        kind = StoreBusyError if _busy(err) else StoreError
+        return kind(f"Could not {doing} the history database {self.path}: {err}")
+
+
+def _busy(err: sqlite3.Error) -> bool:
+    code = getattr(err, "sqlite_errorcode", 0) & 0xFF
+    return code in {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
 def _to_event(row: tuple[Any, ...]) -> HistoryEvent | None:
@@ -252,13 +244,17 @@ def _to_event(row: tuple[Any, ...]) -> HistoryEvent | None:
     _, at_us, at, kind, *optional = row
     if not isinstance(kind, str) or not all(v is None or isinstance(v, str) for v in optional):
         return None
+    try:
+        what = HistoryKind(kind)
+    except ValueError:  # from a newer deskmobility, or damaged
+        return None
     when = _parse_time(at)
     if when is None and isinstance(at_us, int):  # the text is damaged, the sort key is not
         try:
             when = _EPOCH + at_us * _MICROSECOND
         except OverflowError:
             return None
-    return None if when is None else HistoryEvent(when, kind, *optional)
+    return None if when is None else HistoryEvent(when, what, *optional)
 
 
 def _parse_time(value: object) -> datetime | None:
@@ -308,8 +304,8 @@ def _open_error(path: Path, err: sqlite3.Error) -> Exception:
     hint = ""
     if code in {sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM}:
         hint = f" (can this user write to {path.name} and to the folder {path.parent}?)"
-    elif code in {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}:
-        hint = " (is another deskmobility using it?)"
+    elif _busy(err):
+        return StoreBusyError(f"The history database {path} is locked by another program: {err}")
     return StoreError(f"Cannot open the history database {path}: {err}{hint}")
 
 

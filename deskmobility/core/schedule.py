@@ -65,10 +65,13 @@ class ReminderPlan:
         """
         if self.is_paused(now):
             return ()
-        intervals = [s.every for s in self.settings.reminders.values() if s.enabled]
-        window = min([MERGE_WINDOW, *(every / 10 for every in intervals)])
-        until = _utc(now) + window
+        until = _utc(now) + self.merge_window()
         return tuple(kind for kind, due in self.upcoming() if _utc(due) <= until)
+
+    def merge_window(self) -> timedelta:
+        """How close together reminders fall due to be shown as one (and how late one may be)."""
+        intervals = [s.every for s in self.settings.reminders.values() if s.enabled]
+        return min([MERGE_WINDOW, *(every / 10 for every in intervals)])
 
     def is_paused(self, now: datetime) -> bool:
         """Tell whether reminders are paused at ``now``."""
@@ -83,6 +86,20 @@ class ReminderPlan:
     def paused(self, until: datetime) -> ReminderPlan:
         """Hold every reminder until ``until``; the timers restart then."""
         return replace(self, paused_until=until)
+
+    def pause_over(self) -> ReminderPlan:
+        """Forget a pause that has run out; the timers it held start from its end."""
+        end = self.paused_until
+        if end is None:
+            return self
+        started = {kind: max(at, end, key=_utc) for kind, at in self.started.items()}
+        return replace(self, started=MappingProxyType(started), paused_until=None)
+
+    def shifted(self, by: timedelta) -> ReminderPlan:
+        """Every time in the plan moved by ``by`` (the wall clock was set by that much)."""
+        started = {kind: at + by for kind, at in self.started.items()}
+        until = None if self.paused_until is None else self.paused_until + by
+        return replace(self, started=MappingProxyType(started), paused_until=until)
 
     def resumed(self, now: datetime) -> ReminderPlan:
         """End a pause now: timers restart from now."""

@@ -38,8 +38,8 @@ from deskmobility.app import App
 from deskmobility.control_handler import AppControlHandler
 from deskmobility.core.config import Settings
 from deskmobility.launch import read_settings
+from tests.doubles import HandFiredTimer, build_app
 
-from .test_app import HandFiredTimer, RecordingOutbox
 from .test_app import settings as app_settings
 
 SHARED = settings(
@@ -193,14 +193,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def app(clock, store: Store) -> App:
-    made = App(
-        settings=app_settings(),
-        clock=clock,
-        outbox=RecordingOutbox(),
-        timer=HandFiredTimer(clock),
-        store=store,
-    )
-    made.start()
+    made, _ = build_app(clock, store, HandFiredTimer(clock), app_settings())
     return made
 
 
