@@ -6,11 +6,11 @@ operating system with ``write()``. A crash or SIGKILL of the app therefore loses
 that was acknowledged (``tests/adapters/test_store.py`` kills a writer at random moments to
 check exactly this). Only a power cut or a kernel crash can roll back the last commits
 (those the kernel had not yet written back, typically under half a minute's worth), and
-even then the file stays consistent. ``FULL`` would fsync the WAL on every commit: these
-writes run while the app holds its dispatch lock, often from the tray's own thread, and
-one fsync on a busy or spun-down laptop disk can stall for seconds. That is too high a
-price for the last reminder before a power cut. ``close()`` checkpoints, and a
-checkpoint is fsynced, so everything is on disk after a clean exit.
+even then the file stays consistent. ``FULL`` would fsync the WAL on every commit; the app
+writes from its history thread (``adapters/history.py``), where a stall would hold up no
+answer, but one fsync per reminder on a spun-down laptop disk is still too high a price
+for the last reminder before a power cut. ``close()`` checkpoints, and a checkpoint is
+fsynced, so everything is on disk after a clean exit.
 
 One connection serves every thread, behind a lock; each write is one short transaction.
 The schema version lives in ``PRAGMA user_version``; ``_MIGRATIONS`` is the one place
