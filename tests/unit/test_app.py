@@ -78,7 +78,7 @@ def test_each_kind_fires_at_its_interval_with_an_exercise(make_app, clock, store
 def test_kinds_due_together_arrive_as_one_notification(make_app, clock) -> None:
     _app, timer, outbox = make_app(settings(posture=20, head=20, stretch=20))
     timer.run_until(clock.now() + 20 * MIN)
-    assert outbox.titles() == ["Posture check + Head position + Stretch break"]
+    assert outbox.titles() == ["Posture + head + stretch"]
 
 
 def test_micro_break_guides_once_and_moves_the_stretch_reminder(make_app, clock, store) -> None:
@@ -219,7 +219,7 @@ def test_do_not_disturb_defers_without_resetting_and_ends_with_one_reminder(cloc
     assert app.status().held == "do not disturb"
     hold.reason = None
     timer.run_until(start + 51 * MIN)
-    assert outbox.titles() == ["Posture check + Head position + Stretch break"]
+    assert outbox.titles() == ["Posture + head + stretch"]
     assert app.status().held is None
 
 

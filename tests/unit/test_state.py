@@ -115,7 +115,7 @@ def test_a_held_reminder_waits_keeps_its_time_and_rechecks() -> None:
     assert wanted["reminder-head"] is None  # waits for the hold to end
     assert wanted["held"] == START + 20.5 * MIN
     assert run.state.plan.next_due(ReminderKind.HEAD) == START + 20 * MIN  # not reset
-    assert shown(run.at(31, Due(held=None))) == ["Posture check + Head position"]
+    assert shown(run.at(31, Due(held=None))) == ["Posture + head"]
 
 
 def test_no_hold_check_when_nothing_is_due_or_the_person_is_away() -> None:

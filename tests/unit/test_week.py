@@ -36,6 +36,7 @@ from deskmobility.app import App
 from deskmobility.core.clock import in_zone
 from deskmobility.core.config import QuietHours, ReminderSettings, Settings
 from deskmobility.core.kinds import ReminderKind
+from deskmobility.core.messages import kinds_in_title
 from deskmobility.core.schedule import MERGE_WINDOW
 from deskmobility.core.state import AppState
 from tests.doubles import HandFiredTimer, ScriptedIdleWatch, StoreHistory
@@ -53,7 +54,6 @@ INTERVALS = {
 QUIET = QuietHours(time(18, 0), time(8, 0))
 # A returning person is noticed at the next idle sample, at most a minute later.
 PRESENCE_DELAY = timedelta(minutes=1)
-HEADINGS = {kind.heading: kind for kind in ReminderKind}
 
 
 def week_settings(quiet: QuietHours | None = None) -> Settings:
@@ -180,7 +180,8 @@ class Week:
     def post(
         self, slot: str, title: str, body: str, timeout: timedelta, fresh_for: timedelta
     ) -> None:
-        kinds = frozenset(HEADINGS[part] for part in title.split(" + "))  # KeyError: not a reminder
+        kinds = kinds_in_title(title)
+        assert kinds, f"not a reminder: {title!r}"
         self.shown.append(Shown(self.true(), self.clock.now(), kinds))
         # What is shown is in the history already: a crash right after loses nothing seen.
         # (Looked up by time: after the clock is set back, it sorts before older events.)
