@@ -16,18 +16,26 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from deskmobility.core.actions import Action
 from deskmobility.core.clock import Clock
 from deskmobility.core.config import ConfigError, Settings
 from deskmobility.core.events import (
+    ActionInvoked,
     CameBack,
     ClockChanged,
+    CloseReason,
     ConfigRejected,
+    DesktopKnown,
+    Dismiss,
+    DoneRequested,
     Due,
     Effect,
     Event,
+    LaterRequested,
     Log,
     MicroBreakRequested,
-    MicroBreakTimeUp,
+    MicroBreakStepDue,
+    NotificationClosed,
     Notify,
     PauseEnded,
     PauseRequested,
@@ -35,13 +43,15 @@ from deskmobility.core.events import (
     Record,
     Redraw,
     ResumeRequested,
+    Said,
     SavePause,
     SettingsChanged,
     Started,
     WentAway,
 )
-from deskmobility.core.state import AppState, alarms, step, wants_hold_check
+from deskmobility.core.state import AppState, alarms, wants_hold_check
 from deskmobility.core.status import Status, next_line, status_of
+from deskmobility.core.step import step
 from deskmobility.ports import Alarms, History, HoldCheck, IdleWatch, Notifications
 
 log = logging.getLogger(__name__)
@@ -73,15 +83,18 @@ class App:
         self._rng = rng or random.Random()  # noqa: S311  # choosing exercises, not secrets
         self._actions: dict[str, Callable[[], None]] = {
             "held": self._on_due,
-            "micro-break-end": lambda: self.dispatch(MicroBreakTimeUp()),
-            "pause-end": lambda: self.dispatch(PauseEnded()),
+            "micro-break-step": lambda: self._feed(MicroBreakStepDue()),
+            "pause-end": lambda: self._feed(PauseEnded()),
         }
         self.on_change: list[Callable[[], None]] = []
 
     # -- the one way in ----------------------------------------------------------------
 
-    def dispatch(self, event: Event) -> None:
-        """Let the core decide what ``event`` does, and carry that out."""
+    def dispatch(self, event: Event) -> list[str]:
+        """Let the core decide what ``event`` does, and carry that out.
+
+        Returns what the core said in answer (for the command line that asked).
+        """
         with self._lock:
             before = self._state.settings.natural_break
             now = self._clock.now()
@@ -95,6 +108,7 @@ class App:
             self._watch_idle()
         if redraw:
             self._redraw()
+        return [effect.text for effect in effects if isinstance(effect, Said)]
 
     # -- commands ------------------------------------------------------------------------
 
@@ -102,9 +116,29 @@ class App:
         """Arm the timers and start watching for absences."""
         self.dispatch(Started())
 
-    def start_micro_break(self) -> None:
-        """Start a guided micro-break now, unless one is already running."""
-        self.dispatch(MicroBreakRequested())
+    def start_micro_break(self) -> str:
+        """Start a guided micro-break now, unless one is already running; say which."""
+        return " ".join(self.dispatch(MicroBreakRequested()))
+
+    def done(self) -> str:
+        """The person did the running micro-break, or the last reminder; say what it was."""
+        return " ".join(self.dispatch(DoneRequested()))
+
+    def later(self, span: timedelta | None = None) -> str:
+        """Snooze the last reminder (by ``span``, else the configured snooze); say until when."""
+        return " ".join(self.dispatch(LaterRequested(span)))
+
+    def act(self, slot: str, action: Action) -> None:
+        """The person chose ``action`` on the notification in ``slot``."""
+        self.dispatch(ActionInvoked(slot, action))
+
+    def closed(self, slot: str, reason: CloseReason) -> None:
+        """The notification in ``slot`` went away, for ``reason``."""
+        self.dispatch(NotificationClosed(slot, reason))
+
+    def desktop_known(self, *, tray: bool, actions: bool) -> None:
+        """Say what this desktop offers (a tray, actions on notifications), once at start."""
+        self.dispatch(DesktopKnown(tray=tray, actions=actions))
 
     def pause_for(self, span: timedelta) -> None:
         """Hold all reminders for ``span``."""
@@ -158,6 +192,10 @@ class App:
 
     # -- internals -----------------------------------------------------------------------
 
+    def _feed(self, event: Event) -> None:
+        """Dispatch an event nobody waits to hear the answer to (a timer, a sensor)."""
+        self.dispatch(event)
+
     def _on_due(self) -> None:
         # Read what holds reminders before taking the lock (it may ask D-Bus or X11, and
         # take seconds), and only when something would be shown.
@@ -181,9 +219,9 @@ class App:
             match effect:
                 case Notify():
                     log.info("notify: %s | %s", effect.title, effect.body.replace("\n", " / "))
-                    self._outbox.post(
-                        effect.slot, effect.title, effect.body, effect.timeout, effect.fresh_for
-                    )
+                    self._outbox.post(effect)
+                case Dismiss(slot=slot):
+                    self._outbox.dismiss(slot)
                 case Record(event=event):
                     self._history.record(event)
                 case SavePause(until=until):
@@ -192,14 +230,16 @@ class App:
                     log.log(level, "%s", text)
                 case Redraw():
                     redraw = True
+                case Said():
+                    pass  # returned by dispatch
         return redraw
 
     def _watch_idle(self) -> None:
         if self._idle is not None:
             self._idle.watch(
                 self._state.settings.natural_break,
-                lambda idle: self.dispatch(WentAway(idle)),
-                lambda: self.dispatch(CameBack()),
+                lambda idle: self._feed(WentAway(idle)),
+                lambda: self._feed(CameBack()),
             )
 
     def _redraw(self) -> None:

@@ -163,12 +163,14 @@ def launch(config: Path | None, no_tray: bool) -> int:
     # Before anything slow: a SIGTERM during start-up still ends the app cleanly.
     _handle_quit_signals(on_signal)
     app, history, closers = _build_app(paths, config)
+    notifications_take_actions = False  # until the notifier says so (issue 10)
     from deskmobility.control_handler import AppControlHandler  # noqa: PLC0415
 
     server.start(AppControlHandler(app, quit=quit_app))
     try:
         if not no_tray and not stop.is_set():
             tray = _make_tray(app, history, config, stop)
+        app.desktop_known(tray=tray is not None, actions=notifications_take_actions)
         if tray is not None and not stop.is_set():
             _run_tray(tray, app)
         if not stop.is_set():
@@ -250,6 +252,7 @@ def _build_app(paths: Paths, config: Path) -> tuple[App, HistoryWriter, list[Cal
 def _first_state(settings: Settings, store: Store | None, now: datetime) -> AppState:
     """The state to start from: the saved pause, recent exercises and today's tally."""
     from deskmobility.adapters.store import StoreError  # noqa: PLC0415
+    from deskmobility.core.history import HistoryKind  # noqa: PLC0415
     from deskmobility.core.kinds import ReminderKind  # noqa: PLC0415
 
     if store is None:
@@ -262,6 +265,7 @@ def _first_state(settings: Settings, store: Store | None, now: datetime) -> AppS
             paused_until=store.paused_until(),
             recent={kind: store.recent_exercises(kind.value) for kind in ReminderKind},
             today=store.history(since=midnight),
+            first_run=not store.has_event(HistoryKind.WELCOME),
         )
     except StoreError as error:  # locked since it opened: start afresh, lose nothing stored
         log.warning("%s; starting without the saved pause and recent exercises", error)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from deskmobility.core.events import Notify
 from deskmobility.core.history import HistoryEvent
 
 
@@ -45,13 +46,15 @@ class IdleWatch(Protocol):
 class Notifications(Protocol):
     """Hands notifications to a notifier without waiting for it."""
 
-    def post(
-        self, slot: str, title: str, body: str, timeout: timedelta, fresh_for: timedelta
-    ) -> None:
-        """Queue one; a newer one in the same ``slot`` replaces it while it waits.
+    def post(self, notification: Notify) -> None:
+        """Queue one; a newer one in the same slot replaces it, waiting or on screen.
 
-        One still waiting after ``fresh_for`` is dropped rather than shown late.
+        One still waiting after its ``fresh_for`` is dropped rather than shown late.
         """
+        ...
+
+    def dismiss(self, slot: str) -> None:
+        """Take the notification in ``slot`` off the screen, if it is there."""
         ...
 
 

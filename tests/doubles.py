@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from deskmobility.adapters.store import Store
 from deskmobility.app import App
 from deskmobility.core.config import Settings
+from deskmobility.core.events import Notify
 from deskmobility.core.history import HistoryEvent
 from deskmobility.core.state import AppState
 
@@ -61,17 +62,18 @@ class HandFiredTimer:
 
 @dataclass
 class RecordingOutbox:
-    """Keeps every notification posted, in order: (title, body)."""
+    """Keeps every notification posted, in order: (title, body); and each dismissed slot."""
 
     sent: list[tuple[str, str]] = field(default_factory=list)
-    slots: list[str] = field(default_factory=list)
+    posted: list[Notify] = field(default_factory=list)
+    dismissed: list[str] = field(default_factory=list)
 
-    def post(
-        self, slot: str, title: str, body: str, timeout: timedelta, fresh_for: timedelta
-    ) -> None:
-        del timeout, fresh_for
-        self.slots.append(slot)
-        self.sent.append((title, body))
+    def post(self, notification: Notify) -> None:
+        self.posted.append(notification)
+        self.sent.append((notification.title, notification.body))
+
+    def dismiss(self, slot: str) -> None:
+        self.dismissed.append(slot)
 
     def titles(self) -> list[str]:
         return [title for title, _ in self.sent]

@@ -189,6 +189,10 @@ class Store:
         """Untick every checklist item."""
         self._write("DELETE FROM checklist", ())
 
+    def has_event(self, kind: HistoryKind) -> bool:
+        """Tell whether any event of ``kind`` was ever recorded."""
+        return bool(self._read("SELECT 1 FROM events WHERE kind = ? LIMIT 1", (kind.value,)))
+
     def paused_until(self) -> datetime | None:
         """Return when the current pause ends, or None when not paused."""
         rows = self._read("SELECT value FROM settings WHERE key = ?", (_PAUSED_UNTIL,))

@@ -10,16 +10,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
+from deskmobility.core.actions import Action
 from deskmobility.core.config import Settings
 from deskmobility.core.history import HistoryEvent
 
 # ---- events -------------------------------------------------------------------------
 
 
+class CloseReason(StrEnum):
+    """Why a notification went away, as the freedesktop spec numbers them (1 to 4)."""
+
+    EXPIRED = "expired"
+    DISMISSED = "dismissed"
+    CLOSED = "closed"  # by the app (CloseNotification), or replaced
+    UNDEFINED = "undefined"
+
+
 @dataclass(frozen=True)
 class Started:
     """The app has started: arm the timers."""
+
+
+@dataclass(frozen=True)
+class DesktopKnown:
+    """What this desktop offers, learnt at start-up: a tray, and actions on notifications."""
+
+    tray: bool
+    actions: bool
 
 
 @dataclass(frozen=True)
@@ -35,12 +54,40 @@ class Due:
 
 @dataclass(frozen=True)
 class MicroBreakRequested:
-    """The person asked for a micro-break (tray, command line)."""
+    """The person asked for a micro-break (tray, command line, desktop entry)."""
 
 
 @dataclass(frozen=True)
-class MicroBreakTimeUp:
-    """The running micro-break's time is up."""
+class MicroBreakStepDue:
+    """The step on screen of the running micro-break has had its time."""
+
+
+@dataclass(frozen=True)
+class ActionInvoked:
+    """The person chose ``action`` on the notification in ``slot``."""
+
+    slot: str
+    action: Action
+
+
+@dataclass(frozen=True)
+class NotificationClosed:
+    """The notification in ``slot`` went away: timed out, dismissed, or closed by the app."""
+
+    slot: str
+    reason: CloseReason
+
+
+@dataclass(frozen=True)
+class DoneRequested:
+    """The person said "done" from the tray or the command line."""
+
+
+@dataclass(frozen=True)
+class LaterRequested:
+    """The person said "later" from the tray or the command line (None: the usual snooze)."""
+
+    span: timedelta | None = None
 
 
 @dataclass(frozen=True)
@@ -101,9 +148,14 @@ class ProblemFound:
 
 Event = (
     Started
+    | DesktopKnown
     | Due
     | MicroBreakRequested
-    | MicroBreakTimeUp
+    | MicroBreakStepDue
+    | ActionInvoked
+    | NotificationClosed
+    | DoneRequested
+    | LaterRequested
     | PauseRequested
     | ResumeRequested
     | PauseEnded
@@ -132,6 +184,22 @@ class Notify:
     body: str
     timeout: timedelta
     fresh_for: timedelta
+    actions: tuple[Action, ...] = ()
+    default: Action | None = None
+
+
+@dataclass(frozen=True)
+class Dismiss:
+    """Take the notification in ``slot`` off the screen (it was answered elsewhere)."""
+
+    slot: str
+
+
+@dataclass(frozen=True)
+class Said:
+    """The answer to the person's request, for the command line that asked."""
+
+    text: str
 
 
 @dataclass(frozen=True)
@@ -161,4 +229,4 @@ class Redraw:
     """What the tray shows has changed."""
 
 
-Effect = Notify | Record | SavePause | Log | Redraw
+Effect = Notify | Dismiss | Said | Record | SavePause | Log | Redraw

@@ -10,14 +10,26 @@ from enum import StrEnum
 class HistoryKind(StrEnum):
     """What happened. The values are what the history database stores."""
 
-    REMINDER = "reminder"
+    REMINDER = "reminder"  # shown
+    DONE = "done"  # the person did what a reminder asked
+    LATER = "later"  # snoozed
+    DISMISSED = "dismissed"  # closed unanswered
+    EXPIRED = "expired"  # timed out unanswered
     MICRO_BREAK_STARTED = "micro_break_started"
     MICRO_BREAK_FINISHED = "micro_break_finished"
+    MICRO_BREAK_STOPPED = "micro_break_stopped"
     NATURAL_BREAK = "natural_break"
     PAUSE = "pause"
     RESUME = "resume"
     SUSPEND = "suspend"
     CLOCK_SET_BACK = "clock_set_back"
+    WELCOME = "welcome"  # the first-start note was shown
+
+
+# What a reminder can come to, once shown.
+OUTCOME_KINDS = frozenset(
+    {HistoryKind.DONE, HistoryKind.LATER, HistoryKind.DISMISSED, HistoryKind.EXPIRED}
+)
 
 
 # Rest the person took: what "Today: N breaks" and the streaks count.

@@ -22,7 +22,9 @@ class Status:
     away: bool
     held: str | None
     reminders_today: int
+    done_today: int
     breaks_today: int
+    waiting: str | None  # the last reminder shown and not yet answered, by its title
 
 
 def status_of(state: AppState, now: datetime) -> Status:
@@ -30,6 +32,7 @@ def status_of(state: AppState, now: datetime) -> Status:
     plan = state.plan
     session = state.session
     today = state.today.on(now.date())
+    latest = state.latest_shown()
     return Status(
         now=now,
         paused_until=plan.paused_until if plan.is_paused(now) else None,
@@ -40,7 +43,9 @@ def status_of(state: AppState, now: datetime) -> Status:
         away=state.away,
         held=state.held,
         reminders_today=today.reminders,
+        done_today=today.done,
         breaks_today=today.breaks,
+        waiting=None if latest is None else latest[1].title,
     )
 
 
@@ -93,10 +98,10 @@ def held_line(status: Status) -> str | None:
 
 
 def today_line(status: Status) -> str:
-    """The day so far, e.g. "Today: 3 breaks, 7 reminders"."""
+    """The day so far, e.g. "Today: 6 of 9 done, 2 breaks"."""
     return (
-        f"Today: {plural(status.breaks_today, 'break')}, "
-        f"{plural(status.reminders_today, 'reminder')}"
+        f"Today: {status.done_today} of {status.reminders_today} done, "
+        f"{plural(status.breaks_today, 'break')}"
     )
 
 
@@ -107,6 +112,8 @@ def status_lines(status: Status) -> list[str]:
         lines.append(held)
     if status.break_running:
         lines.append("A micro-break is running.")
+    elif status.waiting:
+        lines.append(f"Waiting for an answer: {status.waiting} (deskmobility done / later)")
     lines.append(today_line(status))
     if status.config_problem:
         lines.append(f"Config problem: {status.config_problem}")

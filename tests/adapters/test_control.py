@@ -516,7 +516,9 @@ class StandInApp:
             away=False,
             held="do not disturb is on",
             reminders_today=3,
+            done_today=2,
             breaks_today=1,
+            waiting=None,
         )
 
     def next_line(self) -> str:
@@ -567,7 +569,7 @@ def test_app_handler_carries_out_each_command() -> None:
             "Paused until 10:00",
             "Held: do not disturb is on",
             "A micro-break is running.",
-            "Today: 1 break, 3 reminders",
+            "Today: 2 of 3 done, 1 break",
             "Config problem: config.toml line 3: bad",
         ],
     }

@@ -12,6 +12,7 @@ from deskmobility.adapters.files import HISTORY_NAME
 from deskmobility.adapters.history import HistoryWriter
 from deskmobility.adapters.notify.outbox import Outbox
 from deskmobility.adapters.store import Store
+from deskmobility.core.events import Notify
 from deskmobility.core.history import HistoryEvent, HistoryKind
 from deskmobility.launch import open_store
 
@@ -35,6 +36,10 @@ class GatedNotifier:
         self.shown.append(title)
 
 
+def note(slot: str, title: str, fresh_for: timedelta) -> Notify:
+    return Notify(slot, title, "", timedelta(seconds=5), fresh_for)
+
+
 def drained(outbox: Outbox, notifier: GatedNotifier, count: int) -> list[str]:
     deadline = time.monotonic() + 5
     while len(notifier.shown) < count and time.monotonic() < deadline:
@@ -46,11 +51,11 @@ def drained(outbox: Outbox, notifier: GatedNotifier, count: int) -> list[str]:
 def test_a_stalled_server_gets_one_notification_per_slot_not_a_burst() -> None:
     notifier = GatedNotifier()
     outbox = Outbox(notifier, lambda reason: None)
-    outbox.post("posture", "first", "", timedelta(seconds=5), FRESH)
+    outbox.post(note("posture", "first", FRESH))
     assert notifier.busy.wait(5)  # the server now hangs on "first"
     for n in range(30):
-        outbox.post("posture", f"posture {n}", "", timedelta(seconds=5), FRESH)
-    outbox.post("head", "head", "", timedelta(seconds=5), FRESH)
+        outbox.post(note("posture", f"posture {n}", FRESH))
+    outbox.post(note("head", "head", FRESH))
     assert outbox.waiting() == 2
     notifier.gate.set()
     assert drained(outbox, notifier, 3) == ["first", "posture 29", "head"]
@@ -60,10 +65,10 @@ def test_a_notification_that_waited_past_its_freshness_is_dropped() -> None:
     now = [0.0]
     notifier = GatedNotifier()
     outbox = Outbox(notifier, lambda reason: None, monotonic=lambda: now[0])
-    outbox.post("notice", "first", "", timedelta(seconds=5), timedelta(hours=1))
+    outbox.post(note("notice", "first", timedelta(hours=1)))
     assert notifier.busy.wait(5)
-    outbox.post("posture", "stale", "", timedelta(seconds=5), FRESH)
-    outbox.post("notice:History", "still useful", "", timedelta(seconds=5), timedelta(hours=1))
+    outbox.post(note("posture", "stale", FRESH))
+    outbox.post(note("notice:History", "still useful", timedelta(hours=1)))
     now[0] = 66.0  # the server was stopped for 66 s
     notifier.gate.set()
     assert drained(outbox, notifier, 2) == ["first", "still useful"]

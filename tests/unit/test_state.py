@@ -10,6 +10,7 @@ import logging
 import random
 from datetime import datetime, timedelta
 
+from deskmobility.core.actions import Action
 from deskmobility.core.config import ReminderSettings, Settings
 from deskmobility.core.events import (
     CameBack,
@@ -20,13 +21,14 @@ from deskmobility.core.events import (
     Event,
     Log,
     MicroBreakRequested,
-    MicroBreakTimeUp,
+    MicroBreakStepDue,
     Notify,
     PauseEnded,
     PauseRequested,
     ProblemFound,
     Record,
     ResumeRequested,
+    Said,
     SavePause,
     SettingsChanged,
     Started,
@@ -34,8 +36,9 @@ from deskmobility.core.events import (
 )
 from deskmobility.core.history import HistoryKind
 from deskmobility.core.kinds import ReminderKind
-from deskmobility.core.state import AppState, alarms, step, wants_hold_check
+from deskmobility.core.state import AppState, alarms, wants_hold_check
 from deskmobility.core.status import held_line, next_line, status_lines, status_of, today_line
+from deskmobility.core.step import step
 from tests.conftest import START
 
 MIN = timedelta(minutes=1)
@@ -92,7 +95,7 @@ def test_alarms_point_at_each_kinds_next_due_time() -> None:
     assert wanted["reminder-posture"] == START + 30 * MIN
     assert wanted["reminder-stretch"] == START + 45 * MIN
     assert wanted["held"] is None
-    assert wanted["micro-break-end"] is None
+    assert wanted["micro-break-step"] is None
 
 
 def test_a_due_reminder_is_recorded_before_it_is_shown_and_restarts_its_timer() -> None:
@@ -163,19 +166,30 @@ def test_a_small_clock_wobble_changes_nothing() -> None:
     assert alarms(run.state)["reminder-head"] == START + 20 * MIN
 
 
-def test_a_micro_break_runs_once_and_ends_with_a_note() -> None:
+def test_a_micro_break_runs_once_step_by_step_in_one_slot_and_ends_with_a_note() -> None:
     run = Run()
     started = run.at(5, MicroBreakRequested())
-    assert shown(started)[0].startswith("Micro-break: ")
+    [first] = [e for e in started if isinstance(e, Notify)]
+    assert first.title.startswith("Step 1 of ")
+    assert (first.slot, first.actions) == ("micro-break", (Action.STOP, Action.DONE))
     again = run.at(5.5, MicroBreakRequested())
     assert shown(again) == []
-    assert any(isinstance(e, Log) and "already running" in e.text for e in again)
-    ends = alarms(run.state)["micro-break-end"]
-    assert ends is not None
-    done = run.at((ends - START) / MIN, MicroBreakTimeUp())
-    assert shown(done) == ["Micro-break done"]
+    assert Said("A micro-break is already running") in again
+    session = run.state.session
+    assert session is not None
+    steps = []
+    while (due := alarms(run.state)["micro-break-step"]) is not None:
+        steps += [
+            e for e in run.at((due - START) / MIN, MicroBreakStepDue()) if isinstance(e, Notify)
+        ]
+    assert [n.slot for n in steps] == ["micro-break"] * len(session.steps)
+    assert [n.title.split(":")[0] for n in steps[:-1]] == [
+        f"Step {i} of {len(session.steps)}" for i in range(2, len(session.steps) + 1)
+    ]
+    assert steps[-1].title == "Micro-break done"
+    assert steps[-1].actions == (Action.ANOTHER, Action.DONE)
     assert recorded(run.effects).count(HistoryKind.MICRO_BREAK_FINISHED) == 1
-    assert alarms(run.state)["micro-break-end"] is None
+    assert run.state.session is None
 
 
 def test_pause_is_saved_and_a_pause_that_runs_out_brings_no_burst() -> None:
@@ -234,10 +248,10 @@ def test_status_words_the_same_lines_for_tray_and_command_line() -> None:
     assert status_lines(status) == [
         "Next: head position at 09:20",
         "Away: reminders wait until you are back",
-        "Today: 0 breaks, 0 reminders",
+        "Today: 0 of 0 done, 0 breaks",
     ]
     run.at(70, CameBack())
-    assert today_line(status_of(run.state, run.now)) == "Today: 1 break, 0 reminders"
+    assert today_line(status_of(run.state, run.now)) == "Today: 0 of 0 done, 1 break"
 
 
 def test_a_long_pause_says_its_date() -> None:

@@ -58,7 +58,7 @@ def test_ticks_reach_the_history_file(bridge: TrayBridge, history: HistoryWriter
 def test_the_view_says_what_is_next_and_counts_todays_breaks(bridge: TrayBridge, clock) -> None:
     view = bridge.tray_view()
     assert view.next_line == "Next: head position at 09:20"
-    assert view.today_line == "Today: 0 breaks, 0 reminders"
+    assert view.today_line == "Today: 0 of 0 done, 0 breaks"
     assert view.paused is False
     bridge.start_micro_break()
     assert bridge.tray_view().break_running

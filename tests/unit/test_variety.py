@@ -17,6 +17,7 @@ import pytest
 from deskmobility.adapters.store import Store
 from deskmobility.app import App
 from deskmobility.core.config import Settings
+from deskmobility.core.events import Notify
 from deskmobility.core.exercises import ExerciseCatalog, Gear
 from deskmobility.core.kinds import ReminderKind
 from deskmobility.core.messages import kinds_in_title, lead_kind
@@ -35,9 +36,11 @@ class Shown:
         self.clock = clock
         self.seen: list[tuple[datetime, frozenset[ReminderKind], str]] = []
 
-    def post(
-        self, slot: str, title: str, body: str, timeout: timedelta, fresh_for: timedelta
-    ) -> None:
+    def dismiss(self, slot: str) -> None:
+        pass  # nothing stays on screen here
+
+    def post(self, notification: Notify) -> None:
+        title, body = notification.title, notification.body
         kinds = kinds_in_title(title)
         name = body.split("\nTry: ", 1)[1].split(" (", 1)[0]
         self.seen.append((self.clock.now(), kinds, NAMES[name]))

@@ -35,6 +35,7 @@ from deskmobility.adapters.store import Store
 from deskmobility.app import App
 from deskmobility.core.clock import in_zone
 from deskmobility.core.config import QuietHours, ReminderSettings, Settings
+from deskmobility.core.events import Notify
 from deskmobility.core.kinds import ReminderKind
 from deskmobility.core.messages import kinds_in_title
 from deskmobility.core.schedule import MERGE_WINDOW
@@ -177,9 +178,11 @@ class Week:
 
     # -- the Outbox the App posts to ----------------------------------------------------------
 
-    def post(
-        self, slot: str, title: str, body: str, timeout: timedelta, fresh_for: timedelta
-    ) -> None:
+    def dismiss(self, slot: str) -> None:
+        pass  # nothing stays on screen here
+
+    def post(self, notification: Notify) -> None:
+        title = notification.title
         kinds = kinds_in_title(title)
         assert kinds, f"not a reminder: {title!r}"
         self.shown.append(Shown(self.true(), self.clock.now(), kinds))

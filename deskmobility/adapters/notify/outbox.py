@@ -13,18 +13,16 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 from deskmobility.adapters.notify._base import Notifier, NotifyError
+from deskmobility.core.events import Notify
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class _Pending:
-    title: str
-    body: str
-    timeout: timedelta
+    notification: Notify
     stale_at: float  # on the monotonic clock
 
 
@@ -46,21 +44,20 @@ class Outbox:
         self._thread = threading.Thread(target=self._drain, name="notifications", daemon=True)
         self._thread.start()
 
-    def post(
-        self,
-        slot: str,
-        title: str,
-        body: str,
-        timeout: timedelta,
-        fresh_for: timedelta = timedelta(minutes=1),
-    ) -> None:
-        """Queue a notification, replacing one still waiting in ``slot``; returns at once."""
-        stale_at = self._monotonic() + fresh_for.total_seconds()
+    def post(self, notification: Notify) -> None:
+        """Queue a notification, replacing one still waiting in its slot; returns at once."""
+        slot = notification.slot
+        stale_at = self._monotonic() + notification.fresh_for.total_seconds()
         with self._ready:
             if self._pending.pop(slot, None) is not None:
                 log.info("notification for %s replaced by a newer one before it was shown", slot)
-            self._pending[slot] = _Pending(title, body, timeout, stale_at)
+            self._pending[slot] = _Pending(notification, stale_at)
             self._ready.notify()
+
+    def dismiss(self, slot: str) -> None:
+        """Drop a notification of ``slot`` still waiting to be shown."""
+        with self._ready:
+            self._pending.pop(slot, None)
 
     def waiting(self) -> int:
         """How many notifications wait to be shown."""
@@ -74,7 +71,7 @@ class Outbox:
             self._ready.notify()
         self._thread.join(wait)
 
-    def _next(self) -> _Pending | None:
+    def _next(self) -> Notify | None:
         """The oldest fresh notification, waiting for one; None once closing and empty."""
         with self._ready:
             while True:
@@ -82,7 +79,7 @@ class Outbox:
                     slot = next(iter(self._pending))
                     item = self._pending.pop(slot)
                     if self._monotonic() <= item.stale_at:
-                        return item
+                        return item.notification
                     log.info("dropped a stale notification (%s): shown too late to help", slot)
                 if self._closing:
                     return None
