@@ -67,6 +67,8 @@ class Settings:
     natural_break: timedelta = timedelta(minutes=5)
     hold_during_do_not_disturb: bool = True
     hold_during_fullscreen: bool = True
+    snooze: timedelta = timedelta(minutes=10)  # what "Later" waits
+    snooze_limit: int = 3  # "Later" this many times in a row, then the usual interval
 
     def interval(self, kind: ReminderKind) -> timedelta | None:
         """The interval of an enabled reminder kind, or None when it is switched off.

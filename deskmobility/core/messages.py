@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from deskmobility.core.exercises import Exercise, say_span
+from deskmobility.core.guided import GuidedStep
 from deskmobility.core.kinds import ReminderKind
 from deskmobility.core.places import Need, Position
 
@@ -109,26 +110,30 @@ def micro_break_message(exercise: Exercise) -> Message:
     return Message(f"Micro-break: {exercise.name}", "\n".join(lines))
 
 
+def step_message(exercise: Exercise, step: GuidedStep) -> Message:
+    """One step of a guided micro-break: "Step 2 of 4: Name", then the step's own words."""
+    return Message(f"{step.heading}: {exercise.name}", step.body)
+
+
 def micro_break_done_message(exercise: Exercise) -> Message:
     """The short note that a micro-break's time is up."""
     return Message("Micro-break done", f"That was {exercise.name}. Settle back in, sitting tall.")
 
 
-def welcome_message() -> Message:
-    """The note shown once, at the very first start: what to expect, and the disclaimer."""
-    return Message(
-        "deskmobility is running",
-        "Short nudges for posture, head and a stretch, from the tray icon.\n" + DISCLAIMER,
-    )
-
-
-WELCOME_EVENT = "welcome"
-
-
-def welcome_due(recorded: Iterable[str]) -> bool:
-    """Whether the welcome note is still to show: no ``WELCOME_EVENT`` recorded yet.
-
-    ``recorded`` is the kinds of the history's events; record a ``WELCOME_EVENT`` right
-    after showing ``welcome_message()``.
-    """
-    return WELCOME_EVENT not in recorded
+def welcome_message(*, tray: bool = True, actions: bool = True) -> Message:
+    """The note shown once, at the very first start: what to expect, how to act, the disclaimer."""
+    if tray:
+        how = (
+            "Nudges for posture, head and a stretch come by themselves; the tray icon has the rest."
+        )
+    elif actions:
+        how = (
+            "No tray on this desktop: answer each reminder on the notification itself, or run "
+            "`deskmobility break`, `done`, `later` or `pause 1h`."
+        )
+    else:
+        how = (
+            "No tray here, and notifications take no answers: run `deskmobility break`, "
+            "`done`, `later` or `pause 1h` instead."
+        )
+    return Message("deskmobility is running", f"{how}\n{DISCLAIMER}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-BREAK_KINDS = frozenset({"micro_break_finished", "natural_break", "suspend"})
+from deskmobility.core.history import BREAK_KINDS, HistoryKind
 
 
 class Event(Protocol):
@@ -25,7 +25,7 @@ class Event(Protocol):
 
     @property
     def kind(self) -> str:
-        """What happened: "reminder", "micro_break_finished", "natural_break", ..."""
+        """What happened (a ``HistoryKind`` value)."""
         ...
 
 
@@ -70,8 +70,8 @@ def _day(day: date, events: list[Event]) -> DayStats:
     return DayStats(
         day=day,
         breaks=len(breaks),
-        micro_breaks=sum(e.kind == "micro_break_finished" for e in events),
-        reminders=sum(e.kind == "reminder" for e in events),
+        micro_breaks=sum(e.kind == HistoryKind.MICRO_BREAK_FINISHED for e in events),
+        reminders=sum(e.kind == HistoryKind.REMINDER for e in events),
         longest_without_break=_longest_gap(events),
     )
 
@@ -95,7 +95,7 @@ def _streak(by_day: dict[date, list[Event]], today: date) -> int:
     """
 
     def done(day: date) -> bool:
-        return any(e.kind == "micro_break_finished" for e in by_day.get(day, []))
+        return any(e.kind == HistoryKind.MICRO_BREAK_FINISHED for e in by_day.get(day, []))
 
     day = today if done(today) else today - timedelta(days=1)
     count = 0

@@ -4,20 +4,18 @@ import itertools
 
 import pytest
 
-from deskmobility.core.budgets import REMINDER_BODY_MAX, TITLE_MAX
+from deskmobility.core.budgets import CUT_AT, REMINDER_BODY_MAX, TITLE_MAX
 from deskmobility.core.exercises import Equipment, Exercise, ExerciseCatalog, Gear
 from deskmobility.core.kinds import ReminderKind
 from deskmobility.core.messages import (
     CUES,
     DISCLAIMER,
-    WELCOME_EVENT,
     cue,
     kinds_in_title,
     lead_kind,
     micro_break_done_message,
     reminder_message,
     reminder_title,
-    welcome_due,
     welcome_message,
 )
 from deskmobility.core.places import Position
@@ -110,12 +108,14 @@ def test_the_done_note_names_the_exercise() -> None:
     assert "Open Book" in done.body
 
 
-def test_the_welcome_says_it_is_not_medical_advice_once() -> None:
-    welcome = welcome_message()
+@pytest.mark.parametrize(("tray", "actions"), [(True, True), (False, True), (False, False)])
+def test_the_welcome_says_how_to_act_here_and_that_it_is_not_medical_advice(
+    tray: bool, actions: bool
+) -> None:
+    welcome = welcome_message(tray=tray, actions=actions)
     assert "not medical advice" in welcome.body
     assert welcome.body.endswith(DISCLAIMER)
     assert len(welcome.title) <= TITLE_MAX
-    assert len(welcome.body) <= REMINDER_BODY_MAX
-    assert welcome_due([])
-    assert welcome_due(["reminder", "pause"])
-    assert not welcome_due(["reminder", WELCOME_EVENT])
+    assert len(welcome.body) <= CUT_AT
+    assert ("No tray" in welcome.body) is not tray
+    assert ("`deskmobility break`" in welcome.body) is not tray

@@ -1,6 +1,6 @@
 """Suggestions over a working day: the real App choosing, an injected clock, a seeded rng.
 
-The timer and outbox doubles come from test_app.py (they stand in for APScheduler and
+The timer and history doubles come from tests/doubles.py (they stand in for APScheduler and
 the notifier adapters, which have tests of their own against the real thing).
 """
 
@@ -17,12 +17,13 @@ import pytest
 from deskmobility.adapters.store import Store
 from deskmobility.app import App
 from deskmobility.core.config import Settings
+from deskmobility.core.events import Notify
 from deskmobility.core.exercises import ExerciseCatalog, Gear
 from deskmobility.core.kinds import ReminderKind
 from deskmobility.core.messages import kinds_in_title, lead_kind
+from deskmobility.core.state import AppState
 from tests.conftest import FakeClock
-
-from .test_app import HandFiredTimer
+from tests.doubles import HandFiredTimer, StoreHistory
 
 NAMES = {exercise.name: exercise.id for exercise in ExerciseCatalog.builtin().exercises}
 HEAD_DRILLS = {e.id for e in ExerciseCatalog.builtin().eligible(ReminderKind.HEAD, Gear())}
@@ -35,7 +36,11 @@ class Shown:
         self.clock = clock
         self.seen: list[tuple[datetime, frozenset[ReminderKind], str]] = []
 
-    def post(self, title: str, body: str, timeout: timedelta) -> None:
+    def dismiss(self, slot: str) -> None:
+        pass  # nothing stays on screen here
+
+    def post(self, notification: Notify) -> None:
+        title, body = notification.title, notification.body
         kinds = kinds_in_title(title)
         name = body.split("\nTry: ", 1)[1].split(" (", 1)[0]
         self.seen.append((self.clock.now(), kinds, NAMES[name]))
@@ -46,11 +51,11 @@ def a_day(clock: FakeClock, tmp_path: Path, seed: int, hours: int = 9) -> Shown:
     shown = Shown(clock)
     timer = HandFiredTimer(clock)
     app = App(
-        settings=Settings(),  # the defaults: head every 20 minutes
+        state=AppState.begin(Settings(), clock.now()),  # the defaults: head every 20 minutes
         clock=clock,
-        outbox=shown,  # type: ignore[arg-type]
+        outbox=shown,
         timer=timer,
-        store=store,
+        history=StoreHistory(store),
         rng=random.Random(seed),  # noqa: S311 -- a reproducible pick, not a secret
     )
     app.start()
