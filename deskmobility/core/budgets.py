@@ -15,7 +15,12 @@ from dataclasses import replace
 from deskmobility.core.exercises import Exercise
 from deskmobility.core.guided import guided_steps
 from deskmobility.core.kinds import ReminderKind
-from deskmobility.core.messages import lead_kind, micro_break_message, reminder_message
+from deskmobility.core.messages import (
+    lead_kind,
+    micro_break_message,
+    reminder_message,
+    step_message,
+)
 
 TITLE_MAX = 40
 REMINDER_BODY_MAX = 180
@@ -34,7 +39,10 @@ def lead_merges(exercise: Exercise) -> Iterator[tuple[ReminderKind, ...]]:
 def budget_problems(exercise: Exercise) -> list[tuple[str, str]]:
     """What is too long about this exercise, as (field, message) pairs; empty when it fits."""
     found: list[tuple[str, str]] = []
-    title = micro_break_message(exercise).title
+    steps = guided_steps(exercise)
+    titles = [micro_break_message(exercise).title]
+    titles += [step_message(exercise, step).title for step in steps]
+    title = max(titles, key=len)
     if len(title) > TITLE_MAX:
         most = TITLE_MAX - (len(title) - len(exercise.name))
         said = f"{len(exercise.name)} characters is long for a notification title"
@@ -43,7 +51,7 @@ def budget_problems(exercise: Exercise) -> list[tuple[str, str]]:
     if len(longest) > REMINDER_BODY_MAX:
         said = f"the reminder suggesting it runs to {len(longest)} characters"
         found.append(("name", f"{said}; a shorter name keeps it within {REMINDER_BODY_MAX}"))
-    for step in guided_steps(exercise):
+    for step in steps:
         if len(step.body) > STEP_MAX:
             # The caution is to blame when the step would fit without it.
             fits_bare = len(replace(step, caution=None).body) <= STEP_MAX

@@ -21,7 +21,7 @@ from deskmobility.core.budgets import (
 from deskmobility.core.exercises import Exercise, ExerciseCatalog, Gear
 from deskmobility.core.guided import guided_steps
 from deskmobility.core.kinds import ReminderKind
-from deskmobility.core.messages import micro_break_message, reminder_message
+from deskmobility.core.messages import micro_break_message, reminder_message, step_message
 from deskmobility.core.places import Equipment, Need, Position, place_label
 
 BUILTIN = ExerciseCatalog.builtin()
@@ -181,6 +181,7 @@ def test_every_entry_keeps_to_the_budgets(exercise: Exercise) -> None:
         assert len(message.body) <= REMINDER_BODY_MAX, message.body
     for step in guided_steps(exercise):
         assert len(step.body) <= STEP_MAX, step.body
+        assert len(step_message(exercise, step).title) <= TITLE_MAX
 
 
 def test_a_micro_break_puts_the_caution_before_the_steps() -> None:
