@@ -1,5 +1,8 @@
 """Issue 11 end to end: three notifications as a person sees them, from the real app.
 
+A posture check, a merged reminder led by a stretch, and the first step of a guided
+micro-break (the caution with it).
+
 The app runs on the private desktop (Xvfb, dunst, trayer) with second-long intervals; the
 Notify recorder gives the text exactly as sent, and a screenshot shows how dunst draws it.
 ``DESKMOBILITY_UPDATE_SCREENSHOTS=1`` also writes the README's
@@ -14,14 +17,16 @@ from typing import TYPE_CHECKING
 import pytest
 from PIL import Image
 
-from deskmobility.core.budgets import CUT_AT, REMINDER_BODY_MAX, TITLE_MAX
+from deskmobility.core.budgets import REMINDER_BODY_MAX, STEP_MAX, TITLE_MAX
 from deskmobility.core.exercises import ExerciseCatalog, Gear
+from deskmobility.core.guided import guided_steps
 from deskmobility.core.kinds import ReminderKind
-from deskmobility.core.messages import CUES, micro_break_message
+from deskmobility.core.messages import CUES, step_message, welcome_message
 
 from .test_tray_app import (
     SCREENSHOTS,
     UPDATE_SCREENSHOTS,
+    RunningApp,
     _app,
     _drawn_box,
     _every,
@@ -37,6 +42,7 @@ pytestmark = pytest.mark.e2e
 BUILTIN = ExerciseCatalog.builtin()
 NAMES = {exercise.name: exercise for exercise in BUILTIN.exercises}
 REGION = (0, 24, 420, 400)  # dunstrc: notifications open top left, 380 px wide
+WELCOME = welcome_message().title
 
 
 def _photograph(desktop: Desktop, note: Notification, name: str) -> Path:
@@ -54,13 +60,20 @@ def _photograph(desktop: Desktop, note: Notification, name: str) -> Path:
     return crop
 
 
+def _start(desktop: Desktop, tmp_path: Path, config: str) -> RunningApp:
+    """Start the app; once its first-start note is up, clear the screen for the photo."""
+    app = _app(desktop, tmp_path, config)
+    desktop.wait_for_notifications(lambda n: _from_app(n) and n.summary == WELCOME)
+    desktop.run(["dunstctl", "close-all"])
+    return app
+
+
 def _suggested(note: Notification) -> str:
     return note.body.split("\nTry: ", 1)[1].split(" (", 1)[0]
 
 
 def test_a_posture_check_is_a_ten_second_reset(desktop: Desktop, tmp_path: Path) -> None:
-    desktop.run(["dunstctl", "close-all"])
-    app = _app(desktop, tmp_path, _every(posture="3s"))
+    app = _start(desktop, tmp_path, _every(posture="8s"))
     [note] = desktop.wait_for_notifications(lambda n: _from_app(n) and n.summary == "Posture check")
     app.stop()
     lines = note.body.splitlines()
@@ -75,8 +88,7 @@ def test_a_posture_check_is_a_ten_second_reset(desktop: Desktop, tmp_path: Path)
 def test_merged_reminders_lead_with_the_stretch_and_agree_with_it(
     desktop: Desktop, tmp_path: Path
 ) -> None:
-    desktop.run(["dunstctl", "close-all"])
-    app = _app(desktop, tmp_path, _every(posture="4s", head="4s", stretch="4s"))
+    app = _start(desktop, tmp_path, _every(posture="8s", head="8s", stretch="8s"))
     [note] = desktop.wait_for_notifications(
         lambda n: _from_app(n) and n.summary == "Posture + head + stretch"
     )
@@ -92,22 +104,27 @@ def test_merged_reminders_lead_with_the_stretch_and_agree_with_it(
     _photograph(desktop, note, "content-merged")
 
 
-def test_a_micro_break_shows_the_caution_before_the_steps(desktop: Desktop, tmp_path: Path) -> None:
+def test_a_micro_break_starts_with_the_caution(desktop: Desktop, tmp_path: Path) -> None:
     # Every other desk stretch is re-declared as floor work (not offered without floor
     # space), so the micro-break is the seated twist, with its swivel-chair caution.
     twist = BUILTIN.get("seated-thoracic-rotation")
     assert twist is not None
     lines = [_every(), *desk_stretches_on_the_floor(keep=twist.id)]
-    desktop.run(["dunstctl", "close-all"])
-    app = _app(desktop, tmp_path, "\n".join(lines) + "\n")
+    app = _start(desktop, tmp_path, "\n".join(lines) + "\n")
     assert app.cli("break").returncode == 0
     [note] = desktop.wait_for_notifications(
-        lambda n: _from_app(n) and n.summary.startswith("Micro-break: ")
+        lambda n: _from_app(n) and n.summary.startswith("Step 1 of ")
     )
     app.stop()
-    expected = micro_break_message(twist)
+    first = guided_steps(twist)[0]
+    expected = step_message(twist, first)
     assert (note.summary, note.body) == (expected.title, expected.body)
-    assert note.body.splitlines()[1].startswith("Careful: Swivel chair?")
+    assert note.summary == "Step 1 of 3: Seated Twist"
+    assert note.body.splitlines() == [
+        "Sit forward, feet wide.",
+        "5 reps per side, 2 s holds · 5 s",
+        "Careful: Swivel chair? Hold the desk so it stays put.",
+    ]
     assert len(note.summary) <= TITLE_MAX
-    assert len(note.body) <= CUT_AT
+    assert len(note.body) <= STEP_MAX
     _photograph(desktop, note, "content-micro-break")
