@@ -16,6 +16,7 @@ from deskmobility.core.kinds import ReminderKind
 from deskmobility.core.places import AT_DESK, Equipment, Gear, Need, Position
 
 __all__ = [
+    "POSTURE_RESET_MAX",
     "Equipment",
     "Exercise",
     "ExerciseCatalog",
@@ -24,15 +25,15 @@ __all__ = [
     "Need",
     "Position",
     "choose_exercise",
+    "keep_apart",
     "parse_exercise",
+    "say_span",
     "slugify",
 ]
 
 if TYPE_CHECKING:
     import random
     from collections.abc import Mapping, Sequence
-
-MIN_STEPS, MAX_STEPS, MAX_REPS = fields.MIN_STEPS, fields.MAX_STEPS, fields.MAX_REPS
 
 
 @dataclass(frozen=True)

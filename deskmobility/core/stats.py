@@ -152,4 +152,3 @@ def by_kind(events: Iterable[_Reminded]) -> dict[str, KindStats]:
             tally = counts.setdefault(kind, {})
             tally[field] = tally.get(field, 0) + 1
     return {kind: KindStats(**tally) for kind, tally in sorted(counts.items())}
-
