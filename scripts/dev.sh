@@ -35,6 +35,8 @@ TEST_PACKAGES=(
   # a real GNOME Shell, headless on Wayland: Mutter's idle watches and GNOME's own
   # notification server (gjs runs its notification helper); unshare hides /run/systemd
   gnome-shell gjs util-linux
+  # desktop-file-validate, the freedesktop spec's own check of the app-grid entry
+  desktop-file-utils
 )
 # -----------------------------------------------------------------------------------------
 
