@@ -20,7 +20,7 @@ from deskmobility.adapters.idle import (
     select_idle_monitor,
     select_idle_watch,
 )
-from deskmobility.adapters.idle.polling import PollingIdleWatch
+from deskmobility.adapters.idle.poll import PollingIdleWatch
 
 
 class FakeMonitor:

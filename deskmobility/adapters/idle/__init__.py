@@ -194,7 +194,7 @@ def _watch_factory(name: str, env: Mapping[str, str]) -> Callable[[], IdleWatch]
                 return X11SyncIdleWatch(env.get("DISPLAY") or None)
         except IdleWatchError as error:
             raise NotHere(str(error)) from error
-        from deskmobility.adapters.idle.polling import PollingIdleWatch  # noqa: PLC0415
+        from deskmobility.adapters.idle.poll import PollingIdleWatch  # noqa: PLC0415
 
         return PollingIdleWatch(_monitor_factory(name, env)())
 
