@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from deskmobility.adapters.notify.freedesktop import ServerInfo, escape_markup
+from deskmobility.adapters.notify._server import ServerInfo, close_reason, escape_markup
 from deskmobility.adapters.selection import PassedOver, Selection
+from deskmobility.core.events import CloseReason
 
 
 def test_reason_lists_what_was_passed_over_on_one_line():
@@ -32,3 +33,13 @@ def test_capabilities_name_what_the_notifier_may_use():
     assert not dunst.persistence
     bare = ServerInfo("x", "1", frozenset({"body"}))
     assert (bare.has_actions, bare.body_markup, bare.persistence) == (False, False, False)
+
+
+def test_close_reasons_map_the_spec_numbers_onto_the_cores():
+    assert [close_reason(n) for n in (1, 2, 3, 4, 99)] == [
+        CloseReason.EXPIRED,
+        CloseReason.DISMISSED,
+        CloseReason.CLOSED,
+        CloseReason.UNDEFINED,
+        CloseReason.UNDEFINED,
+    ]

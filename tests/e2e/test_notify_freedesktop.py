@@ -18,7 +18,8 @@ import pytest
 
 from deskmobility.adapters.glib_loop import GLibLoop
 from deskmobility.adapters.notify import select_notifier
-from deskmobility.adapters.notify.freedesktop import ClosedReason, FreedesktopNotifier
+from deskmobility.adapters.notify.freedesktop import FreedesktopNotifier
+from deskmobility.core.events import CloseReason
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -48,7 +49,7 @@ class Heard:
     def action(self, notification_id: int, key: str) -> None:
         self.events.put(("action", notification_id, key))
 
-    def closed(self, notification_id: int, reason: ClosedReason) -> None:
+    def closed(self, notification_id: int, reason: CloseReason) -> None:
         self.events.put(("closed", notification_id, reason))
 
     def next(self) -> tuple[str, int, object]:
@@ -118,7 +119,7 @@ def test_another_apps_action_is_not_ours(desktop: Desktop, notifier):
     desktop.spawn(["notify-send", "--action=default=Open", "Mail", "A new message"])
     desktop.wait_for_notifications(2)
     desktop.run(["dunstctl", "close"])  # the top one, ours: the other app's is left
-    assert heard.next() == ("closed", ours, ClosedReason.DISMISSED)
+    assert heard.next() == ("closed", ours, CloseReason.DISMISSED)
     desktop.run(["dunstctl", "action", "0"])
     with pytest.raises(queue.Empty):  # the other app's action and its closing: not ours
         heard.events.get(timeout=1.0)
@@ -128,7 +129,7 @@ def test_a_dunst_restart_is_followed(desktop: Desktop, notifier):
     made, heard = notifier
     before = made.notify("Head position", "Chin back", actions=[("default", "Show me")])
     desktop.kill_dunst()
-    assert heard.next() == ("closed", before, ClosedReason.UNDEFINED)
+    assert heard.next() == ("closed", before, CloseReason.UNDEFINED)
 
     desktop.start_dunst()
     after = made.notify("Head position", "Chin back again", actions=[("default", "Show me")])
@@ -140,7 +141,7 @@ def test_closing_reports_the_reason(desktop: Desktop, notifier):
     made, heard = notifier
     shown = made.notify("Posture check", "Shoulders down")
     made.withdraw(shown)
-    assert heard.next() == ("closed", shown, ClosedReason.CLOSED)
+    assert heard.next() == ("closed", shown, CloseReason.CLOSED)
 
 
 def test_markup_in_a_body_shows_literally(desktop: Desktop, notifier):

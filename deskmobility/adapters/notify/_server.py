@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
+from deskmobility.core.events import CloseReason
 
-class ClosedReason(enum.IntEnum):
-    """Why the server closed a notification (the spec's NotificationClosed reasons)."""
+# The spec's NotificationClosed reasons, by number.
+_REASONS = {
+    1: CloseReason.EXPIRED,
+    2: CloseReason.DISMISSED,
+    3: CloseReason.CLOSED,
+    4: CloseReason.UNDEFINED,
+}
 
-    EXPIRED = 1
-    DISMISSED = 2
-    CLOSED = 3  # by CloseNotification
-    UNDEFINED = 4  # also: the server went away with it on screen
+
+def close_reason(code: int) -> CloseReason:
+    """The core's CloseReason for a NotificationClosed reason number (unknown: UNDEFINED)."""
+    return _REASONS.get(code, CloseReason.UNDEFINED)
 
 
 @dataclass(frozen=True)

@@ -44,9 +44,10 @@ from deskmobility.adapters._session_bus import (
     import_gio,
 )
 from deskmobility.adapters.notify._base import NotifyError
-from deskmobility.adapters.notify._server import ClosedReason, ServerInfo, escape_markup
+from deskmobility.adapters.notify._server import ServerInfo, close_reason, escape_markup
+from deskmobility.core.events import CloseReason
 
-__all__ = ["ClosedReason", "FreedesktopNotifier", "ServerInfo", "escape_markup"]
+__all__ = ["CloseReason", "FreedesktopNotifier", "ServerInfo", "escape_markup"]
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ CALL_TIMEOUT_S = 5.0  # a server D-Bus-activated by the first call may take a mo
 
 
 ActionCallback = Callable[[int, str], None]
-ClosedCallback = Callable[[int, ClosedReason], None]
+ClosedCallback = Callable[[int, CloseReason], None]
 
 
 class FreedesktopNotifier:
@@ -271,7 +272,7 @@ class FreedesktopNotifier:
         if member == "ActionInvoked":
             _deliver(self._on_action, notification_id, str(parameters[1]))
         elif member == "NotificationClosed":
-            _deliver(self._on_closed, notification_id, _reason(int(parameters[1])))
+            _deliver(self._on_closed, notification_id, close_reason(int(parameters[1])))
 
     def _on_owner_changed(self, *args: Any) -> None:  # noqa: ANN401 - GDBus passes untyped values
         _name, old_owner, new_owner = args[5].unpack()
@@ -289,14 +290,7 @@ class FreedesktopNotifier:
                 self._unsubscribe()
                 self._subscribe()
         for notification_id in lost:
-            _deliver(self._on_closed, notification_id, ClosedReason.UNDEFINED)
-
-
-def _reason(value: int) -> ClosedReason:
-    try:
-        return ClosedReason(value)
-    except ValueError:
-        return ClosedReason.UNDEFINED
+            _deliver(self._on_closed, notification_id, CloseReason.UNDEFINED)
 
 
 def _deliver(callback: Callable[[int, Any], None] | None, notification_id: int, what: Any) -> None:  # noqa: ANN401
