@@ -157,3 +157,13 @@ def test_the_x11_paths_load_no_python_x11_library(desktop: Desktop):
     names, loaded = done.stdout.splitlines()
     assert names == "x11-sync x11-sync None"
     assert loaded == "[]"
+
+
+def test_on_a_desktop_without_gnome_the_mutter_watch_says_so_plainly(desktop: Desktop):
+    from deskmobility.adapters.idle.mutter_watch import MutterIdleWatch  # noqa: PLC0415
+
+    with pytest.raises(IdleWatchError) as refused:
+        MutterIdleWatch(desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+    assert str(refused.value) == (
+        "GNOME Mutter IdleMonitor: nothing on the session bus owns org.gnome.Mutter.IdleMonitor"
+    )

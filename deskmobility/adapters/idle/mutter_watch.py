@@ -24,6 +24,7 @@ from typing import Any
 from deskmobility.adapters._session_bus import (
     DBUS,
     DBUS_PATH,
+    NO_OWNER,
     BusCallError,
     SessionBusError,
     call,
@@ -56,7 +57,11 @@ class MutterIdleWatch:
         except (SessionBusError, BusCallError) as error:
             if hasattr(self, "_bus"):
                 close_bus(self._bus, log, self.name)
-            raise IdleWatchError(f"GNOME Mutter IdleMonitor: {error}") from error
+            if isinstance(error, BusCallError) and error.name in NO_OWNER:
+                reason = f"nothing on the session bus owns {SERVICE}"
+            else:
+                reason = str(error)
+            raise IdleWatchError(f"GNOME Mutter IdleMonitor: {reason}") from error
         self._lock = threading.Lock()
         self._away_after = timedelta(minutes=5)
         self._on_away: Callable[[timedelta], None] = lambda _idle: None
