@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from deskmobility.adapters.idle._base import IdleWatchError
+from deskmobility.adapters.idle.mutter_watch import MutterIdleWatch
 from deskmobility.adapters.idle.x11_sync import X11SyncIdleMonitor, X11SyncIdleWatch
 
 if TYPE_CHECKING:
@@ -160,8 +161,6 @@ def test_the_x11_paths_load_no_python_x11_library(desktop: Desktop):
 
 
 def test_on_a_desktop_without_gnome_the_mutter_watch_says_so_plainly(desktop: Desktop):
-    from deskmobility.adapters.idle.mutter_watch import MutterIdleWatch  # noqa: PLC0415
-
     with pytest.raises(IdleWatchError) as refused:
         MutterIdleWatch(desktop.env["DBUS_SESSION_BUS_ADDRESS"])
     assert str(refused.value) == (
