@@ -6,6 +6,8 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from deskmobility.core.commands import check_request
+
 if TYPE_CHECKING:
     from deskmobility.app import App, Status
 
@@ -22,18 +24,20 @@ class AppControlHandler:
         self._quit = quit
 
     def handle(self, request: Mapping[str, object]) -> dict[str, object]:
-        """Carry out one validated request and say what happened."""
-        command = request.get("command")
-        actions = {
+        """Carry out one request (checked against core/commands.py) and say what happened."""
+        problem = check_request(request)
+        if problem is not None:
+            return {"ok": False, "message": problem}
+        actions: dict[str, Callable[[Mapping[str, object]], dict[str, object]]] = {
             "status": self._status,
             "break": self._break,
             "pause": self._pause,
             "resume": self._resume,
             "quit": self._quit_app,
         }
-        action = actions.get(command) if isinstance(command, str) else None
-        if action is None:
-            return {"ok": False, "message": f"unknown command {command!r}"}
+        action = actions.get(str(request["command"]))
+        if action is None:  # ping: the server answers it before any handler
+            return {"ok": False, "message": f"{request['command']} is not for the app"}
         return action(request)
 
     def _break(self, _request: Mapping[str, object]) -> dict[str, object]:
@@ -43,9 +47,8 @@ class AppControlHandler:
         return {"ok": True, "message": "Micro-break started"}
 
     def _pause(self, request: Mapping[str, object]) -> dict[str, object]:
-        seconds = request.get("duration_seconds")
-        if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds <= 0:
-            return {"ok": False, "message": "pause needs a positive duration_seconds"}
+        seconds = request["duration_seconds"]
+        assert isinstance(seconds, int)  # noqa: S101  # check_request said so
         self._app.pause_for(timedelta(seconds=seconds))
         return {"ok": True, "message": self._app.next_line()}
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
-import warnings
+import stat
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,34 +17,104 @@ APP = "deskmobility"
 CONFIG_NAME = "config.toml"
 HISTORY_NAME = "history.sqlite3"
 
+log = logging.getLogger(__name__)
+
+
+# A config file is a page or two of text; this is far beyond any real one, and small
+# enough that /dev/zero or a runaway generator cannot fill memory.
+MAX_CONFIG_BYTES = 1024 * 1024
+
 
 @dataclass(frozen=True)
 class Paths:
-    """The per-user folders, from platformdirs (XDG on Linux)."""
+    """The per-user folders, from platformdirs (XDG on Linux).
+
+    ``runtime_dirs`` are the folders the control socket may live in, best first; the
+    server takes the first it can use and clients look in each (see adapters/control.py).
+    """
 
     config_file: Path
     state_dir: Path
     data_dir: Path
     log_dir: Path
-    runtime_dir: Path
+    runtime_dirs: tuple[Path, ...]
+
+    @property
+    def runtime_dir(self) -> Path:
+        """The preferred runtime folder."""
+        return self.runtime_dirs[0]
 
     @classmethod
-    def for_user(cls) -> Paths:
+    def for_user(cls, env: Mapping[str, str] | None = None, platform: str = sys.platform) -> Paths:
         """Resolve the platform's per-user folders (imports platformdirs only when called)."""
         import platformdirs  # noqa: PLC0415  # keeps `--version` and `check-config` light
 
-        with warnings.catch_warnings():
-            # Without XDG_RUNTIME_DIR platformdirs warns and uses /tmp/runtime-<uid>, which
-            # is what we want; the control socket code makes that folder private itself.
-            warnings.simplefilter("ignore")
-            runtime = platformdirs.user_runtime_path(APP)
+        state = platformdirs.user_state_path(APP)
         return cls(
             config_file=platformdirs.user_config_path(APP) / CONFIG_NAME,
-            state_dir=platformdirs.user_state_path(APP),
+            state_dir=state,
             data_dir=platformdirs.user_data_path(APP),
             log_dir=platformdirs.user_log_path(APP),
-            runtime_dir=runtime,
+            runtime_dirs=runtime_dirs(state, os.environ if env is None else env, platform),
         )
+
+    def make_private(self) -> None:
+        """Make the state, data and log folders 0700 and their files 0600 (POSIX).
+
+        Called when the app starts, before it writes anything: new files are made private
+        by the umask set here, and ones left wider by older versions are tightened.
+        """
+        if os.name != "posix":
+            return  # Windows: the per-user profile's ACL already keeps other users out
+        os.umask(0o077)
+        for folder in {self.state_dir, self.data_dir, self.log_dir}:
+            private_folder(folder)
+
+
+def runtime_dirs(state_dir: Path, env: Mapping[str, str], platform: str) -> tuple[Path, ...]:
+    """Where the control socket may go, best first; never a shared folder such as /tmp.
+
+    POSIX: ``$XDG_RUNTIME_DIR/deskmobility`` when the variable names an absolute folder,
+    then ``/run/user/<uid>/deskmobility`` when that is ours, then ``<state>/run`` in the
+    user's own state folder, which always works (a name in /tmp can be taken first by
+    another user). Windows and macOS: platformdirs' runtime folder, then ``<state>/run``.
+    """
+    found: list[Path] = []
+    if platform in {"win32", "darwin"}:
+        import platformdirs  # noqa: PLC0415
+
+        with contextlib.suppress(OSError):
+            found.append(platformdirs.user_runtime_path(APP))
+    else:
+        xdg = env.get("XDG_RUNTIME_DIR", "")
+        if xdg and Path(xdg).is_absolute():
+            found.append(Path(xdg) / APP)
+        run_user = Path(f"/run/user/{os.getuid()}")
+        with contextlib.suppress(OSError):
+            if run_user.stat().st_uid == os.getuid() and run_user / APP not in found:
+                found.append(run_user / APP)
+    found.append(state_dir / "run")
+    return tuple(found)
+
+
+def private_folder(folder: Path) -> None:
+    """Create ``folder`` 0700, or make it so, and its files 0600 (only ours; never raises)."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.lstat()
+        if info.st_uid != os.getuid() or stat.S_ISLNK(info.st_mode):
+            return
+        if stat.S_IMODE(info.st_mode) & 0o077:
+            folder.chmod(0o700)
+        for entry in folder.iterdir():
+            entry_info = entry.lstat()
+            wide = stat.S_IMODE(entry_info.st_mode) & 0o077
+            if wide and entry_info.st_uid == os.getuid() and stat.S_ISREG(entry_info.st_mode):
+                entry.chmod(0o600)
+            elif wide and stat.S_ISDIR(entry_info.st_mode):
+                private_folder(entry)
+    except OSError as error:
+        log.warning("cannot make %s private: %s", folder, error.strerror or error)
 
 
 def load_config(path: Path) -> Settings | None:
@@ -48,26 +122,75 @@ def load_config(path: Path) -> Settings | None:
 
     Raises ConfigError naming the file for anything else that stops it being read.
     """
-    source = str(path)
+    data = read_config_bytes(path)
+    return None if data is None else parse_settings_bytes(data, str(path))
+
+
+def read_config_bytes(path: Path) -> bytes | None:
+    """The config file's bytes; None when there is none. Never blocks, never reads without end.
+
+    Only a regular file of at most MAX_CONFIG_BYTES is read: a FIFO would block the
+    reader until someone writes to it, and a device such as /dev/zero never ends.
+    Raises ConfigError naming the file otherwise.
+    """
+    fd = _open_config(path)
+    if fd is None:
+        return None
+    info = os.fstat(fd)
+    if stat.S_ISDIR(info.st_mode):
+        os.close(fd)
+        raise _unreadable(path, "is a folder, not a config file")
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(info.st_mode):
+            kind = _file_kind(info.st_mode)
+            raise _unreadable(path, f"is {kind}, not a regular file; not reading it")
+        if info.st_size > MAX_CONFIG_BYTES:
+            raise _unreadable(path, _too_big(info.st_size))
+        try:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+        except OSError as error:
+            raise _unreadable(path, f"cannot be read: {error.strerror}") from None
+    if len(data) > MAX_CONFIG_BYTES:  # it grew while being read
+        raise _unreadable(path, _too_big(len(data)))
+    return data
+
+
+def _open_config(path: Path) -> int | None:
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        data = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting.
+        return os.open(path, flags)
     except FileNotFoundError:
         if path.is_symlink():  # a dangling link is a mistake to report, not "no config"
-            target = path.readlink()
-            message = f"is a link to {target}, which does not exist"
-            raise ConfigError([Problem(source, None, "", message)]) from None
+            message = f"is a link to {path.readlink()}, which does not exist"
+            raise _unreadable(path, message) from None
         return None
     except IsADirectoryError:
-        raise ConfigError([Problem(source, None, "", "is a folder, not a config file")]) from None
+        raise _unreadable(path, "is a folder, not a config file") from None
     except PermissionError:
-        raise ConfigError(
-            [Problem(source, None, "", "cannot be read: permission denied")]
-        ) from None
+        raise _unreadable(path, "cannot be read: permission denied") from None
     except OSError as error:
-        raise ConfigError(
-            [Problem(source, None, "", f"cannot be read: {error.strerror}")]
-        ) from None
-    return parse_settings_bytes(data, source)
+        raise _unreadable(path, f"cannot be read: {error.strerror}") from None
+    except ValueError:  # a NUL in the name; the path as the person typed it
+        raise _unreadable(path, "is not a usable file name") from None
+
+
+def _unreadable(path: Path, message: str) -> ConfigError:
+    return ConfigError([Problem(str(path), None, "", message)])
+
+
+def _too_big(size: int) -> str:
+    return f"is {size:,} bytes; a config file can be at most {MAX_CONFIG_BYTES:,} bytes"
+
+
+def _file_kind(mode: int) -> str:
+    kinds = {
+        stat.S_ISFIFO: "a named pipe (FIFO)",
+        stat.S_ISCHR: "a character device",
+        stat.S_ISBLK: "a block device",
+        stat.S_ISSOCK: "a socket",
+    }
+    return next((name for test, name in kinds.items() if test(mode)), "not a plain file")
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -1,0 +1,109 @@
+"""The control commands, in one table: the command line, the socket server and the app read it.
+
+Each command has a name, its help text and, for ``pause``, one argument: how it is
+written on the command line, the key it travels under in the JSON request, and the one
+check of its bounds. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from deskmobility.core.durations import DurationError, parse_duration
+
+MAX_PAUSE = timedelta(days=366)
+MIN_PAUSE = timedelta(seconds=1)
+PING = "ping"  # asked by a second start to find the first; not on the command line
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One argument of a command: its command-line spelling and its JSON field."""
+
+    name: str
+    field: str
+    help: str
+    default: str
+    parse: Callable[[str], int]
+    check: Callable[[object], str | None]
+
+
+@dataclass(frozen=True)
+class ControlCommand:
+    """A command the running app carries out when asked over the control channel."""
+
+    name: str
+    help: str
+    argument: Argument | None = None
+
+
+def pause_seconds(text: str) -> int:
+    """Read a pause length as written on the command line; ValueError says what is wrong."""
+    try:
+        span = parse_duration(text)
+    except DurationError as error:
+        raise ValueError(str(error)) from None
+    seconds = int(span.total_seconds())
+    problem = check_pause(seconds)
+    if problem is not None:
+        raise ValueError(problem)
+    return seconds
+
+
+def check_pause(seconds: object) -> str | None:
+    """What is wrong with a pause length in seconds, or None (the one place its bounds live)."""
+    if isinstance(seconds, bool) or not isinstance(seconds, int):
+        return '"pause" needs "duration_seconds", a whole number of seconds'
+    if not MIN_PAUSE.total_seconds() <= seconds <= MAX_PAUSE.total_seconds():
+        return (
+            f'"duration_seconds" must be between {int(MIN_PAUSE.total_seconds())} and '
+            f"{int(MAX_PAUSE.total_seconds())}: pause for at least a second and at most a year"
+        )
+    return None
+
+
+CONTROL_COMMANDS: tuple[ControlCommand, ...] = (
+    ControlCommand("break", "start a guided micro-break now"),
+    ControlCommand(
+        "pause",
+        "hold all reminders for a while",
+        Argument(
+            name="duration",
+            field="duration_seconds",
+            help='how long, e.g. "30m", "1h30m", "2 hours" (default: 1h; at most a year)',
+            default="1h",
+            parse=pause_seconds,
+            check=check_pause,
+        ),
+    ),
+    ControlCommand("resume", "end a pause"),
+    ControlCommand("status", "say what the running deskmobility is doing"),
+    ControlCommand("quit", "stop the running deskmobility"),
+)
+BY_NAME = {command.name: command for command in CONTROL_COMMANDS}
+COMMANDS = (*BY_NAME, PING)
+
+
+def check_request(request: object) -> str | None:
+    """What is wrong with a decoded request, or None when it can be carried out."""
+    if not isinstance(request, dict):
+        return "the request must be a JSON object"
+    name = request.get("command")
+    if not isinstance(name, str):
+        return 'the request needs a "command" string'
+    if name == PING:
+        command = ControlCommand(PING, "")
+    elif name in BY_NAME:
+        command = BY_NAME[name]
+    else:
+        return f"unknown command {name[:40]!r}; expected one of {', '.join(COMMANDS)}"
+    argument = command.argument
+    for other in CONTROL_COMMANDS:
+        field = other.argument.field if other.argument else None
+        if field in request and other is not command:
+            return f'"{field}" only goes with "{other.name}"'
+    if argument is None:
+        return None
+    return argument.check(request.get(argument.field))
