@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 
-from deskmobility.core.durations import DurationError, parse_duration
+from deskmobility.core.durations import DurationError, format_duration, parse_duration
 from deskmobility.core.exercises import Equipment, Exercise, ExerciseError, Gear, parse_exercise
 from deskmobility.core.kinds import ReminderKind
 from deskmobility.core.toml_lines import KeyLines, KeyPath
@@ -85,19 +85,42 @@ class Problem:
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 
+# A message goes into notifications, the log and the `status` reply: the first problems
+# say what to fix, and twenty thousand of them would not fit (issue 13, item 6).
+MAX_REPORTED = 20
+
+
 class ConfigError(ValueError):
-    """A config file that cannot be used; ``problems`` lists everything found, in file order."""
+    """A config file that cannot be used; ``problems`` lists everything found, in file order.
+
+    Its message lists the first MAX_REPORTED problems, then how many more there are.
+    """
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems, key=lambda p: (p.line or 0, p.key))
-        super().__init__("\n".join(str(p) for p in self.problems))
+        lines = [str(p) for p in self.problems[:MAX_REPORTED]]
+        if len(self.problems) > MAX_REPORTED:
+            more = len(self.problems) - MAX_REPORTED
+            lines.append(f"... and {more} more problem{'s' * (more != 1)}")
+        super().__init__("\n".join(lines))
 
 
 def _dotted(path: KeyPath) -> str:
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        out += (
+            f"[{part}]" if isinstance(part, int) else (f".{_shown(part)}" if out else _shown(part))
+        )
     return out
+
+
+_SHOWN_KEY = 60
+
+
+def _shown(key: str) -> str:
+    """A key as a message can carry it: control characters escaped, a long one shortened."""
+    key = _CONTROL.sub(lambda found: f"\\u{ord(found.group()):04x}", key)
+    return key if len(key) <= _SHOWN_KEY else key[: _SHOWN_KEY - 3] + "..."
 
 
 class _Checker:
@@ -218,6 +241,7 @@ def _exercises(check: _Checker, doc: Mapping[str, object]) -> tuple[Gear, tuple[
             )
             check.problem((*path, "equipment"), f"unknown equipment {item!r}; {hint}")
     custom: list[Exercise] = []
+    seen: dict[str, KeyPath] = {}
     entries = table.get("custom", [])
     if not isinstance(entries, list):
         check.problem((*path, "custom"), "expected [[exercises.custom]] tables")
@@ -228,10 +252,48 @@ def _exercises(check: _Checker, doc: Mapping[str, object]) -> tuple[Gear, tuple[
             check.problem(entry_path, f"expected a table, got {_kind(entry)}")
             continue
         try:
-            custom.append(parse_exercise(entry))
+            exercise = parse_exercise(entry)
         except ExerciseError as error:
             check.problem((*entry_path, error.key), error.message)
+            continue
+        if _exercise_fits(check, entry_path, entry, exercise, seen):
+            seen[exercise.id] = entry_path
+            custom.append(exercise)
     return Gear(floor_space=floor, equipment=frozenset(owned)), tuple(custom)
+
+
+# A micro-break is minutes long; the bound also keeps a notification's time-out (D-Bus
+# milliseconds in an int32) and the break's end time far from overflowing.
+MAX_EXERCISE_TIME = timedelta(minutes=30)
+
+
+def _exercise_fits(
+    check: _Checker,
+    path: KeyPath,
+    entry: Mapping[str, object],
+    exercise: Exercise,
+    seen: Mapping[str, KeyPath],
+) -> bool:
+    """Bounds and a unique id for a custom exercise that parsed; False after a problem."""
+    limit = format_duration(MAX_EXERCISE_TIME)
+    for key, span in (("hold", exercise.hold), ("takes", exercise.takes)):
+        if span is not None and span > MAX_EXERCISE_TIME:
+            check.problem(
+                (*path, key), f"{entry[key]!r} is too long for a break; use at most {limit}"
+            )
+            return False
+    first = seen.get(exercise.id)
+    if first is None:
+        return True
+    key = "id" if "id" in entry else "name"
+    where = _dotted(first)
+    line = check.lines.line_of(first)
+    at = f" (line {line})" if line else ""
+    hint = 'give one of them an "id" of its own' if key == "name" else "ids must differ"
+    check.problem(
+        (*path, key), f"gives the id {exercise.id!r}, already used by {where}{at}; {hint}"
+    )
+    return False
 
 
 def _quiet_hours(check: _Checker, doc: Mapping[str, object]) -> QuietHours | None:
@@ -265,6 +327,7 @@ def parse_settings(text: str, source: str) -> Settings:
             [Problem(source, None, "", f"cannot be read as TOML: {reason}")]
         ) from None
     check = _Checker(source, text)
+    _control_characters(check, doc, ())
     for key in doc:
         if key not in _TOP:
             check.unknown((), key, _TOP)
@@ -286,6 +349,26 @@ def parse_settings(text: str, source: str) -> Settings:
         hold_during_do_not_disturb=dnd,
         hold_during_fullscreen=fullscreen,
     )
+
+
+# C0 and C1 control characters and DEL, but tab and line ends: a NUL stops every
+# notification (D-Bus strings cannot hold one) and the others are invisible in a menu.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _control_characters(check: _Checker, value: object, path: KeyPath) -> None:
+    """A problem for every key or text value holding a control character (TOML escapes allow it)."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if _CONTROL.search(key):
+                check.problem((*path, key), "the key contains a control character; remove it")
+            _control_characters(check, inner, (*path, key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            _control_characters(check, inner, (*path, index))
+    elif isinstance(value, str) and (found := _CONTROL.search(value)):
+        code = f"U+{ord(found.group()):04X}"
+        check.problem(path, f"contains the control character {code}; remove it")
 
 
 def parse_settings_bytes(data: bytes, source: str) -> Settings:

@@ -35,10 +35,10 @@ def test_check_config_ok(tmp_path: Path, capsys) -> None:
 
 def test_check_config_reports_every_problem_with_file_line_and_key(tmp_path: Path, capsys) -> None:
     config = tmp_path / "c.toml"
-    config.write_text('[reminders.head]\nevery = "15 min"\n[remindres.posture]\n')
+    config.write_text('[reminders.head]\nevery = "15 mon"\n[remindres.posture]\n')
     assert main(["check-config", str(config)]) == 1
     err = capsys.readouterr().err
-    assert f"{config}:2: reminders.head.every: '15 min' is not a duration" in err
+    assert f"{config}:2: reminders.head.every: '15 mon' is not a duration" in err
     assert f'{config}:3: remindres: unknown key; did you mean "reminders"?' in err
     assert "2 problems found." in err
     assert "Traceback" not in err
