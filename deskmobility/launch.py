@@ -126,6 +126,7 @@ def state_dir_problem(state_dir: Path) -> str | None:
 def launch(config: Path | None, no_tray: bool) -> int:
     """Run the reminder service until quit or a signal; return the exit status."""
     from deskmobility.adapters.control import (  # noqa: PLC0415
+        LOCK_NAME,
         AlreadyRunning,
         ControlError,
         ControlServer,
@@ -137,7 +138,11 @@ def launch(config: Path | None, no_tray: bool) -> int:
     # Claim the single-instance lock first: before any thread starts (it sets the umask
     # briefly) and before a second copy would log or touch anything.
     try:
-        server = ControlServer.claim(paths.runtime_dirs, key_file=key_file_for(paths.state_dir))
+        server = ControlServer.claim(
+            paths.runtime_dirs,
+            key_file=key_file_for(paths.state_dir),
+            lock_file=paths.state_dir / LOCK_NAME,
+        )
     except ControlError as error:
         print(f"deskmobility: {error}", file=sys.stderr)  # noqa: T201
         return 1

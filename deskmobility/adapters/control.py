@@ -196,30 +196,25 @@ class ControlServer:
         self._closed = False
 
     @classmethod
-    def claim(cls, runtime_dirs: Folders, *, key_file: Path | None = None) -> Self | AlreadyRunning:
+    def claim(
+        cls,
+        runtime_dirs: Folders,
+        *,
+        key_file: Path | None = None,
+        lock_file: Path | None = None,
+    ) -> Self | AlreadyRunning:
         """Become the one running instance, or say which one already is.
 
-        The instance lock (held until close) makes two simultaneous starts race-free; a
-        socket left by a crash is unlinked once nothing answers a ping on it. Raises
-        ControlError, with every folder's reason, when no folder can be used.
+        The instance lock (``lock_file``, by default in the first runtime folder; held
+        until close) makes two simultaneous starts race-free wherever their sockets end
+        up. A socket left by a crash is unlinked once nothing answers a ping on it.
+        Raises ControlError, with every folder's reason, when no folder can be used.
         """
-        passed_over: list[str] = []
-        for folder in _folders(runtime_dirs):
-            try:
-                claimed = cls._claim_in(folder, key_file)
-            except ControlError as error:
-                passed_over.append(str(error))
-                continue
-            if passed_over and isinstance(claimed, ControlServer):
-                log.warning("control channel: passed over %s", "; ".join(passed_over))
-            return claimed
-        raise ControlError("no folder can hold the control channel: " + "; ".join(passed_over))
-
-    @classmethod
-    def _claim_in(cls, folder: Path, key_file: Path | None) -> Self | AlreadyRunning:
-        _private_folder(folder)
-        lock = _lock_instance(folder / LOCK_NAME)
-        pong = _ping(folder, key_file)
+        folders = _folders(runtime_dirs)
+        lock_file = lock_file or folders[0] / LOCK_NAME
+        _private_folder(lock_file.parent)
+        lock = _lock_instance(lock_file)
+        pong = _ping(folders, key_file)
         if lock is None or pong is not None:
             if lock is not None:  # the lock file was deleted under a running instance
                 lock.release()
@@ -227,16 +222,32 @@ class ControlServer:
             if isinstance(pid, int):
                 return AlreadyRunning(f"deskmobility is already running (pid {pid})", pid)
             return AlreadyRunning("deskmobility is already running (starting, or not answering)")
+        passed_over: list[str] = []
+        try:
+            for folder in folders:
+                try:
+                    server = cls._serve_in(folder, lock, key_file)
+                except ControlError as error:
+                    passed_over.append(str(error))
+                    continue
+                if passed_over:
+                    log.warning("control channel: passed over %s", "; ".join(passed_over))
+                return server
+        except BaseException:
+            lock.release()
+            raise
+        lock.release()
+        raise ControlError("no folder can hold the control channel: " + "; ".join(passed_over))
+
+    @classmethod
+    def _serve_in(cls, folder: Path, lock: InstanceLock, key_file: Path | None) -> Self:
+        _private_folder(folder)
         address = address_for(folder)
         try:
             key = _new_key(key_file) if key_file is not None else None
             server = cls(folder, address, lock, key)
         except OSError as error:
-            lock.release()
             raise ControlError(f"cannot open the control channel in {folder}: {error}") from None
-        except BaseException:
-            lock.release()
-            raise
         log.info("control channel at %s", address[0])
         return server
 
@@ -334,9 +345,9 @@ def _parse_reply(data: bytes) -> dict[str, object]:
     return reply
 
 
-def _ping(folder: Path, key_file: Path | None) -> dict[str, object] | None:
+def _ping(folders: Sequence[Path], key_file: Path | None) -> dict[str, object] | None:
     try:
-        return send_command(folder, {"command": PING}, timeout=1.0, key_file=key_file)
+        return send_command(folders, {"command": PING}, timeout=1.0, key_file=key_file)
     except ControlError:
         return None
 

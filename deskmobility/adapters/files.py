@@ -74,10 +74,11 @@ class Paths:
 def runtime_dirs(state_dir: Path, env: Mapping[str, str], platform: str) -> tuple[Path, ...]:
     """Where the control socket may go, best first; never a shared folder such as /tmp.
 
-    POSIX: ``$XDG_RUNTIME_DIR/deskmobility`` when the variable names an absolute folder,
-    then ``/run/user/<uid>/deskmobility`` when that is ours, then ``<state>/run`` in the
-    user's own state folder, which always works (a name in /tmp can be taken first by
-    another user). Windows and macOS: platformdirs' runtime folder, then ``<state>/run``.
+    ``$XDG_RUNTIME_DIR/deskmobility`` when the variable names an absolute folder (POSIX),
+    or platformdirs' runtime folder (Windows, macOS); then ``<state>/run`` in the user's
+    own state folder, which works when the first cannot be used (unset, another user's,
+    read-only, a path too long for a socket). A name in /tmp, platformdirs' fallback,
+    can be taken first by another user.
     """
     found: list[Path] = []
     if platform in {"win32", "darwin"}:
@@ -89,10 +90,6 @@ def runtime_dirs(state_dir: Path, env: Mapping[str, str], platform: str) -> tupl
         xdg = env.get("XDG_RUNTIME_DIR", "")
         if xdg and Path(xdg).is_absolute():
             found.append(Path(xdg) / APP)
-        run_user = Path(f"/run/user/{os.getuid()}")
-        with contextlib.suppress(OSError):
-            if run_user.stat().st_uid == os.getuid() and run_user / APP not in found:
-                found.append(run_user / APP)
     found.append(state_dir / "run")
     return tuple(found)
 

@@ -373,6 +373,21 @@ def test_a_handler_that_raises_gives_an_error_reply(runtime_dir: Path) -> None:
     assert pong["pid"] == os.getpid()
 
 
+def test_a_reply_too_long_for_the_client_becomes_an_error_reply(runtime_dir: Path) -> None:
+    # Issue 13, item 6: a 64 KB status broke the client with "bad message length".
+    class Wordy:
+        def handle(self, request: Mapping[str, object]) -> dict[str, object]:
+            return {"ok": True, "message": "x" * 2 * MAX_MESSAGE}
+
+    server = ControlServer.claim(runtime_dir)
+    assert isinstance(server, ControlServer)
+    with server:
+        server.start(Wordy())
+        reply = send_command(runtime_dir, {"command": "status"})
+
+    assert reply == {"ok": False, "message": "the reply was too long to send; see the log"}
+
+
 # -- who may talk to it ------------------------------------------------------------------
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from deskmobility import __version__
-from deskmobility.adapters.files import HISTORY_NAME, MAX_CONFIG_BYTES, Paths, load_config
+from deskmobility.adapters import files
+from deskmobility.adapters.files import HISTORY_NAME, Paths, load_config
 from deskmobility.adapters.store import HistoryEvent, Store
 from deskmobility.cli import main
 from deskmobility.core.config import Settings, parse_settings
@@ -195,7 +196,7 @@ def test_check_config_of_a_device_says_so(capsys) -> None:
 
 def test_check_config_of_a_huge_file_is_refused_by_its_size(tmp_path: Path, capsys) -> None:
     big = tmp_path / "config.toml"
-    big.write_bytes(b"#" * (MAX_CONFIG_BYTES + 1))
+    big.write_bytes(b"#" * (files.MAX_CONFIG_BYTES + 1))
     assert main(["check-config", str(big)]) == 1
     assert "a config file can be at most 1,048,576 bytes" in capsys.readouterr().err
 

@@ -545,8 +545,8 @@ def test_every_exercise_duration_has_an_upper_bound(field: str, value: str, mess
 
 
 def test_a_hold_beyond_the_bound_is_refused_not_overflowed() -> None:
-    # hold x reps x 2 sides overflowed timedelta in the takes check before the bound.
-    text = _custom("Long").replace("reps = 5", 'reps = 100\nper_side = true\nhold = "87840h"')
+    # hold x reps x 2 sides overflowed timedelta (a traceback) before durations had a bound.
+    text = _custom("Long").replace("reps = 5", 'reps = 100\nper_side = true\nhold = "23999999976h"')
     assert only_problem(text)[1] in ("exercises.custom[0].hold", "exercises.custom[0].takes")
 
 
