@@ -9,8 +9,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from deskmobility import __version__
-from deskmobility.cli_store import add_store_commands, checklist, stats
-from deskmobility.control_cli import add_control_commands, run_control_command
 
 DESCRIPTION = (
     "Posture check-ins, head-position reminders and short thoracic mobility breaks, "
@@ -19,6 +17,9 @@ DESCRIPTION = (
 
 
 def _parser() -> argparse.ArgumentParser:
+    from deskmobility.cli_store import add_store_commands  # noqa: PLC0415
+    from deskmobility.control_cli import add_control_commands  # noqa: PLC0415
+
     parser = argparse.ArgumentParser(prog="deskmobility", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"deskmobility {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -69,7 +70,11 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         return 0
     args = _parser().parse_args(argv)
     if getattr(args, "control_command", None):
+        from deskmobility.control_cli import run_control_command  # noqa: PLC0415
+
         return run_control_command(args)
+    from deskmobility.cli_store import checklist, stats  # noqa: PLC0415
+
     commands: dict[str, Callable[[], int]] = {
         "run": lambda: _run(args.config, args.no_tray),
         "check-config": lambda: _check_config(args.path),

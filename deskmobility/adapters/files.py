@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import stat
 import sys
@@ -16,8 +15,6 @@ from deskmobility.core.config import ConfigError, Problem, Settings, parse_setti
 APP = "deskmobility"
 CONFIG_NAME = "config.toml"
 HISTORY_NAME = "history.sqlite3"
-
-log = logging.getLogger(__name__)
 
 
 # A config file is a page or two of text; this is far beyond any real one, and small
@@ -111,7 +108,11 @@ def private_folder(folder: Path) -> None:
             elif wide and stat.S_ISDIR(entry_info.st_mode):
                 private_folder(entry)
     except OSError as error:
-        log.warning("cannot make %s private: %s", folder, error.strerror or error)
+        import logging  # noqa: PLC0415  # check-config reads files and has no log
+
+        logging.getLogger(__name__).warning(
+            "cannot make %s private: %s", folder, error.strerror or error
+        )
 
 
 def load_config(path: Path) -> Settings | None:
