@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -41,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     exercises = commands.add_parser("exercises", help="list the exercise catalogue")
     exercises.add_argument("--json", action="store_true", help="print a JSON array")
     exercises.add_argument("--config", type=Path, help="include this config's own exercises")
+    show = exercises.add_subparsers(dest="show", metavar="show").add_parser(
+        "show", help="one exercise in full: steps, dose, caution, what its place needs"
+    )
+    show.add_argument("exercise", metavar="ID|NAME")
+    show.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="as above")
 
     add_store_commands(commands)
     add_control_commands(commands)
@@ -79,7 +83,7 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         "run": lambda: _run(args.config, args.no_tray),
         "check-config": lambda: _check_config(args.path),
         "config": lambda: _config_show(args.config),
-        "exercises": lambda: _exercises(args.json, args.config),
+        "exercises": lambda: _exercises(args.json, args.config, getattr(args, "exercise", None)),
         "stats": lambda: stats(args.days, args.json, args.chart),
         "checklist": lambda: checklist(args.checklist_action, getattr(args, "item", None)),
     }
@@ -127,42 +131,10 @@ def _check_config(path: Path | None) -> int:
     return 0
 
 
-def _exercises(as_json: bool, config: Path | None) -> int:
-    from deskmobility.adapters.files import load_config  # noqa: PLC0415
-    from deskmobility.core.config import ConfigError  # noqa: PLC0415
-    from deskmobility.core.exercises import ExerciseCatalog  # noqa: PLC0415
+def _exercises(as_json: bool, config: Path | None, show: str | None) -> int:
+    from deskmobility.exercises_cli import run_exercises  # noqa: PLC0415
 
-    catalog = ExerciseCatalog.builtin()
-    if config is not None:
-        try:
-            settings = load_config(config)
-        except ConfigError as error:
-            print(error, file=sys.stderr)
-            return 1
-        if settings is not None:
-            catalog = catalog.with_extra(settings.custom_exercises)
-    if as_json:
-        rows = [
-            {
-                "id": ex.id,
-                "name": ex.name,
-                "kinds": sorted(kind.value for kind in ex.kinds),
-                "position": ex.position.value,
-                "equipment": sorted(item.value for item in ex.equipment),
-                "dosage": ex.dosage(),
-                "at_desk": ex.fits_at_desk,
-                "steps": list(ex.steps),
-                "caution": ex.caution,
-            }
-            for ex in catalog.exercises
-        ]
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
-        return 0
-    for ex in catalog.exercises:
-        where = "desk" if ex.fits_at_desk else ex.position.value
-        gear = f", needs {', '.join(sorted(ex.equipment))}" if ex.equipment else ""
-        print(f"{ex.name:<30} {ex.dosage():<26} ({where}{gear})")
-    return 0
+    return run_exercises(as_json, config, show)
 
 
 def _config_show(path: Path | None) -> int:

@@ -96,21 +96,13 @@ def run_control_command(args: argparse.Namespace) -> int:
 
 
 def _status_lines(reply: dict[str, object]) -> list[str]:
-    lines = [str(reply["message"])]
+    """The app's own wording of its status (``core.status.status_lines``), and the times due."""
+    lines = reply.get("lines")
+    said = [str(line) for line in lines] if isinstance(lines, list) else [str(reply["message"])]
     due = reply.get("next_due")
     if isinstance(due, dict) and due:
-        lines.append("Due: " + ", ".join(f"{kind} {_when(str(at))}" for kind, at in due.items()))
-    if reply.get("away"):
-        lines.append("You are away from the computer; reminders wait.")
-    if reply.get("held"):
-        lines.append(f"Reminders held: {reply['held']}")
-    if reply.get("break_running"):
-        lines.append("A micro-break is running.")
-    if reply.get("config_problem"):
-        lines.append(
-            f"Config not applied (using the last good settings): {reply['config_problem']}"
-        )
-    return lines
+        said.insert(1, "Due: " + ", ".join(f"{kind} {_when(str(at))}" for kind, at in due.items()))
+    return said
 
 
 def _when(iso: str) -> str:

@@ -7,9 +7,11 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from deskmobility.core.commands import check_request
+from deskmobility.core.status import next_line, status_lines
 
 if TYPE_CHECKING:
-    from deskmobility.app import App, Status
+    from deskmobility.app import App
+    from deskmobility.core.status import Status
 
 
 class AppControlHandler:
@@ -71,11 +73,12 @@ class AppControlHandler:
             "paused_until": paused.isoformat(timespec="seconds") if paused else None,
             "next_due": {
                 kind.value: due.isoformat(timespec="seconds")
-                for kind, due in status.next_due.items()  # soonest first
+                for kind, due in status.next_due  # soonest first
             },
             "break_running": status.break_running,
             "config_problem": status.config_problem,
             "away": status.away,
             "held": status.held,
-            "message": self._app.next_line(),
+            "message": next_line(status),
+            "lines": status_lines(status),
         }

@@ -9,6 +9,7 @@ import signal
 import sys
 import tempfile
 import threading
+from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -22,17 +23,19 @@ from deskmobility.adapters.files import (
     read_config_bytes,
 )
 from deskmobility.core.config import ConfigError, Settings, parse_settings_bytes
+from deskmobility.core.state import AppState
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from deskmobility.adapters.config_watch import ConfigWatcher
-    from deskmobility.adapters.idle import IdleMonitor
+    from deskmobility.adapters.history import HistoryWriter
     from deskmobility.adapters.interruptions import InterruptionCheck
     from deskmobility.adapters.notify.outbox import Outbox
     from deskmobility.adapters.store import Store
     from deskmobility.adapters.tray import Tray
     from deskmobility.app import App
+    from deskmobility.ports import IdleWatch
 
 log = logging.getLogger("deskmobility")
 
@@ -90,12 +93,18 @@ def remember_good(config: Path, state_dir: Path) -> None:
         log.warning("could not keep a copy of the last good config: %s", error)
 
 
-def open_store(data_dir: Path) -> tuple[Store, str | None]:
-    """Open the history; if its folder cannot be written, keep going with a temporary one."""
-    from deskmobility.adapters.store import Store, StoreError  # noqa: PLC0415
+def open_store(data_dir: Path) -> tuple[Store | None, str | None]:
+    """Open the history; None while another program holds it locked (the writer retries).
+
+    If its folder cannot be written, keep going with a temporary one and say where.
+    """
+    from deskmobility.adapters.store import Store, StoreBusyError, StoreError  # noqa: PLC0415
 
     try:
         return Store.open(data_dir / HISTORY_NAME)
+    except StoreBusyError as error:
+        log.warning("%s; history is kept in memory and written once it is free", error)
+        return None, None
     except StoreError as error:
         fallback = Path(tempfile.mkdtemp(prefix="deskmobility-")) / "history.sqlite3"
         store, _ = Store.open(fallback)
@@ -166,15 +175,16 @@ def launch(config: Path | None, no_tray: bool) -> int:
         quit_app()
 
     # Before anything slow: a SIGTERM during start-up still ends the app cleanly.
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    app, closers = _build_app(paths, config)
+    _handle_quit_signals(on_signal)
+    app, history, closers = _build_app(paths, config)
+    notifications_take_actions = False  # until the notifier says so (issue 10)
     from deskmobility.control_handler import AppControlHandler  # noqa: PLC0415
 
     server.start(AppControlHandler(app, quit=quit_app))
     try:
         if not no_tray and not stop.is_set():
-            tray = _make_tray(app, config, stop)
+            tray = _make_tray(app, history, config, stop)
+        app.desktop_known(tray=tray is not None, actions=notifications_take_actions)
         if tray is not None and not stop.is_set():
             _run_tray(tray, app)
         if not stop.is_set():
@@ -188,32 +198,50 @@ def launch(config: Path | None, no_tray: bool) -> int:
     return 0
 
 
-def _build_app(paths: Paths, config: Path) -> tuple[App, list[Callable[[], None]]]:
-    """Build the App and its adapters and start its timers; return it and what to close."""
-    from deskmobility.adapters.interruptions import held_reason  # noqa: PLC0415
+def _handle_quit_signals(handler: Callable[[int, FrameType | None], None]) -> None:
+    """SIGINT, SIGTERM and SIGHUP all quit cleanly.
+
+    SIGHUP comes when the terminal that started the app closes. It does not mean "reload":
+    config edits are watched and applied as they are saved.
+    """
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if (signum := getattr(signal, name, None)) is not None:
+            signal.signal(signum, handler)
+
+
+def _build_app(paths: Paths, config: Path) -> tuple[App, HistoryWriter, list[Callable[[], None]]]:
+    """Build the App and its adapters and start its timers.
+
+    Returns the App, the history (the tray's checklist lives there) and what to close.
+    """
+    from deskmobility.adapters.clock_watch import select_clock_watch  # noqa: PLC0415
+    from deskmobility.adapters.history import HistoryWriter  # noqa: PLC0415
     from deskmobility.adapters.timer import Timer  # noqa: PLC0415
     from deskmobility.app import App  # noqa: PLC0415
     from deskmobility.core.clock import SystemClock  # noqa: PLC0415
 
     settings, config_error = read_settings(config, paths.state_dir)
     store, store_message = open_store(paths.data_dir)
+    clock = SystemClock()
+    state = _first_state(settings, store, clock.now())
+
+    def tell(title: str, body: str) -> None:
+        # The writer tells of trouble only after a write, and writes come only from the App.
+        app.tell_once(title, body)
+
+    history = HistoryWriter(paths.data_dir / HISTORY_NAME, tell, store)
     outbox = _make_outbox()
     timer = Timer()
     dnd, fullscreen = _interruption_checks()
-
-    def interruption() -> str | None:
-        current = app.settings
-        held = held_reason(dnd) if current.hold_during_do_not_disturb else None
-        return held or (held_reason(fullscreen) if current.hold_during_fullscreen else None)
-
+    idle = _idle_watch()
     app = App(
-        settings=settings,
-        clock=SystemClock(),
+        state=state,
+        clock=clock,
         outbox=outbox,
         timer=timer,
-        store=store,
-        idle=_idle_monitor(),
-        interruption=interruption if dnd or fullscreen else None,
+        history=history,
+        idle=idle,
+        holds=_Holds(dnd, fullscreen, lambda: app.settings) if dnd or fullscreen else None,
     )
     if store_message:
         app.tell_once("History", store_message)
@@ -222,9 +250,62 @@ def _build_app(paths: Paths, config: Path) -> tuple[App, list[Callable[[], None]
     if config_error is not None:
         app.config_rejected(config_error)
     watcher = _watch_config(app, config, paths.state_dir)
+    clock_watch, why = select_clock_watch()
+    log.info("clock changes: %s", why)
     timer.start()
     app.start()
-    return app, [watcher.stop, timer.shutdown, outbox.close, store.close]
+    closers = [watcher.stop, timer.shutdown, outbox.close, history.close]
+    if clock_watch is not None:
+        clock_watch.start(app.clock_changed)
+        closers.insert(0, clock_watch.close)
+    if idle is not None:
+        closers.insert(0, idle.close)
+    return app, history, closers
+
+
+def _first_state(settings: Settings, store: Store | None, now: datetime) -> AppState:
+    """The state to start from: the saved pause, recent exercises and today's tally."""
+    from deskmobility.adapters.store import StoreError  # noqa: PLC0415
+    from deskmobility.core.history import HistoryKind  # noqa: PLC0415
+    from deskmobility.core.kinds import ReminderKind  # noqa: PLC0415
+
+    if store is None:
+        return AppState.begin(settings, now)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    try:
+        return AppState.begin(
+            settings,
+            now,
+            paused_until=store.paused_until(),
+            recent={kind: store.recent_exercises(kind.value) for kind in ReminderKind},
+            today=store.history(since=midnight),
+            first_run=not store.has_event(HistoryKind.WELCOME),
+        )
+    except StoreError as error:  # locked since it opened: start afresh, lose nothing stored
+        log.warning("%s; starting without the saved pause and recent exercises", error)
+        return AppState.begin(settings, now)
+
+
+class _Holds:
+    """The HoldCheck port over the do-not-disturb and fullscreen checks the config allows."""
+
+    def __init__(
+        self,
+        dnd: list[InterruptionCheck],
+        fullscreen: list[InterruptionCheck],
+        settings: Callable[[], Settings],
+    ) -> None:
+        self._dnd = dnd
+        self._fullscreen = fullscreen
+        self._settings = settings
+
+    def held(self) -> str | None:
+        """Why reminders wait now: do-not-disturb first, then a fullscreen window."""
+        from deskmobility.adapters.interruptions import held_reason  # noqa: PLC0415
+
+        current = self._settings()
+        held = held_reason(self._dnd) if current.hold_during_do_not_disturb else None
+        return held or (held_reason(self._fullscreen) if current.hold_during_fullscreen else None)
 
 
 def _interruption_checks() -> tuple[list[InterruptionCheck], list[InterruptionCheck]]:
@@ -245,15 +326,17 @@ def _interruption_checks() -> tuple[list[InterruptionCheck], list[InterruptionCh
     return dnd, fullscreen
 
 
-def _idle_monitor() -> IdleMonitor | None:
+def _idle_watch() -> IdleWatch | None:
     from deskmobility.adapters.idle import select_idle_monitor  # noqa: PLC0415
+    from deskmobility.adapters.idle.poll import PollingIdleWatch  # noqa: PLC0415
 
     idle, why = select_idle_monitor()
-    if idle.REPORTS_IDLE:
-        log.info("idle time: %s", why)
-        return idle
-    log.warning("running without idle awareness: %s", why)
-    return None
+    if not idle.REPORTS_IDLE:
+        log.warning("running without idle awareness: %s", why)
+        return None
+    watch = PollingIdleWatch(idle)
+    log.info("idle time: %s; %s", why, watch.mode)
+    return watch
 
 
 def _make_outbox() -> Outbox:
@@ -295,7 +378,9 @@ def _watch_config(app: App, config: Path, state_dir: Path) -> ConfigWatcher:
     return watcher
 
 
-def _make_tray(app: App, config: Path, stop: threading.Event) -> Tray | None:
+def _make_tray(
+    app: App, history: HistoryWriter, config: Path, stop: threading.Event
+) -> Tray | None:
     from deskmobility.adapters.tray import Tray, select_tray_backend  # noqa: PLC0415
     from deskmobility.tray_bridge import TrayBridge  # noqa: PLC0415
 
@@ -310,7 +395,7 @@ def _make_tray(app: App, config: Path, stop: threading.Event) -> Tray | None:
             "Clicking the icon still starts a micro-break; "
             "use `deskmobility --help` for the rest.",
         )
-    bridge = TrayBridge(app, config, stop)
+    bridge = TrayBridge(app, history, config, stop)
     try:
         tray = Tray(bridge, backend)
     except Exception:

@@ -12,11 +12,12 @@ from deskmobility.adapters.files import atomic_write, example_config
 from deskmobility.adapters.system_open import open_with_system
 from deskmobility.adapters.tray import ChecklistEntry, TrayView
 from deskmobility.core.checklist import CHECKLIST
-from deskmobility.core.stats import summarize
+from deskmobility.core.status import held_line, next_line, today_line
 
 if TYPE_CHECKING:
+    from deskmobility.adapters.history import HistoryWriter
     from deskmobility.adapters.tray import Tray
-    from deskmobility.app import App, Status
+    from deskmobility.app import App
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +25,11 @@ log = logging.getLogger(__name__)
 class TrayBridge:
     """Implements the tray's TrayActions port on top of the App."""
 
-    def __init__(self, app: App, config: Path, stop: threading.Event) -> None:
+    def __init__(
+        self, app: App, checklist: HistoryWriter, config: Path, stop: threading.Event
+    ) -> None:
         self._app = app
+        self._checklist = checklist
         self._config = config
         self._stop = stop
         self.tray: Tray | None = None
@@ -36,13 +40,13 @@ class TrayBridge:
 
     def toggle_checklist_item(self, item_id: str) -> None:
         """Tick or untick one workspace item; remembered across restarts."""
-        store = self._app.store
-        store.set_checklist_item(item_id, item_id not in store.checklist())
+        ticked = self._checklist.checklist()
+        self._checklist.set_checklist_item(item_id, item_id not in ticked)
         self._refresh()
 
     def reset_checklist(self) -> None:
         """Untick every item."""
-        self._app.store.reset_checklist()
+        self._checklist.reset_checklist()
         self._refresh()
 
     def pause_for(self, span: timedelta) -> None:
@@ -81,39 +85,22 @@ class TrayBridge:
             self.tray.stop()
 
     def tray_view(self) -> TrayView:
-        """What the menu and icon show right now."""
+        """What the menu and icon show right now (from memory: no file or bus is read)."""
         status = self._app.status()
-        ticked = self._app.store.checklist()
+        ticked = self._checklist.checklist()
         return TrayView(
             paused=status.paused_until is not None,
-            next_line=self._app.next_line(),
+            next_line=next_line(status),
             checklist=tuple(
                 ChecklistEntry(item.id, item.label, item.target, item.id in ticked)
                 for item in CHECKLIST
             ),
             break_progress=status.break_progress,
-            held_reason=_held_line(status),
-            today_line=self._today_line(),
+            held_reason=held_line(status),
+            today_line=today_line(status),
             break_running=status.break_running,
         )
-
-    def _today_line(self) -> str:
-        now = self._app.now()
-        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-        [today] = summarize(self._app.store.history(since=midnight), now, days=1).days
-        return f"Today: {today.breaks} break{'s' * (today.breaks != 1)}"
 
     def _refresh(self) -> None:
         if self.tray is not None:
             self.tray.refresh()
-
-
-def _held_line(status: Status) -> str | None:
-    """Why reminders are not arriving right now, if they are not."""
-    if status.held:
-        return f"Held: {status.held}"
-    if status.away:
-        return "Away: reminders wait until you are back"
-    if status.config_problem:
-        return "Config has errors: see the log"
-    return None

@@ -32,6 +32,8 @@ TEST_PACKAGES=(
   openbox wmctrl dconf-service dconf-gsettings-backend gsettings-desktop-schemas libglib2.0-bin
   # chattr, to make a folder read-only even for root in the store's tests
   e2fsprogs
+  # desktop-file-validate, the freedesktop spec's own check of the app-grid entry
+  desktop-file-utils
   # the real xdg-open, failing with no handler, for "Open config file"
   xdg-utils
 )

@@ -3,6 +3,11 @@
 ``select_autostart(platform, env)`` is the one dispatch point; the platform, the
 environment and (on Windows) the registry module are parameters so tests can stand in.
 Nothing here starts or stops a running app: the entry takes effect at the next login.
+
+On Linux the same entry also goes into the app grid (``$XDG_DATA_HOME/applications``),
+with the icon installed in the user's hicolor theme and three desktop actions (start a
+micro-break, pause for an hour, resume): on a desktop with no tray, such as stock GNOME,
+that is how a person reaches the app without a terminal.
 """
 
 from __future__ import annotations
@@ -96,15 +101,23 @@ def select_autostart(
 ) -> Autostart:
     """The login-item mechanism for ``platform``."""
     home = Path(env.get("HOME") or Path.home())
+
+    def xdg(variable: str, default: str) -> Path:
+        value = env.get(variable, "")
+        return Path(value) if Path(value).is_absolute() else home / default
+
     if platform == "win32":
         return RunKeyAutostart(registry or cast("_Registry", importlib.import_module("winreg")))
     if platform == "darwin":
         return LaunchAgentAutostart(
             home / "Library" / "LaunchAgents" / f"{LAUNCH_AGENT_LABEL}.plist"
         )
-    config = env.get("XDG_CONFIG_HOME", "")
-    config_home = Path(config) if Path(config).is_absolute() else home / ".config"
-    return XdgAutostart(config_home / "autostart" / f"{APP}.desktop")
+    data_home = xdg("XDG_DATA_HOME", ".local/share")
+    return XdgAutostart(
+        xdg("XDG_CONFIG_HOME", ".config") / "autostart" / f"{APP}.desktop",
+        app_grid=data_home / "applications" / f"{APP}.desktop",
+        icon_theme=data_home / "icons" / "hicolor",
+    )
 
 
 def launch_command(
@@ -133,11 +146,17 @@ def launch_command(
 
 
 class XdgAutostart:
-    """``$XDG_CONFIG_HOME/autostart/deskmobility.desktop`` (freedesktop Desktop Entry)."""
+    """``$XDG_CONFIG_HOME/autostart/deskmobility.desktop`` (freedesktop Desktop Entry).
 
-    def __init__(self, path: Path) -> None:
+    ``enable`` also puts the entry in the app grid (``app_grid``) and the icon in the
+    user's ``icon_theme``; ``disable`` removes the login entry only.
+    """
+
+    def __init__(self, path: Path, app_grid: Path, icon_theme: Path) -> None:
         self.path = path
         self.location = str(path)
+        self.app_grid = app_grid
+        self.icon_theme = icon_theme
 
     def status(self) -> AutostartStatus:
         """On unless the entry is missing, Hidden, or switched off in the desktop's settings."""
@@ -147,9 +166,7 @@ class XdgAutostart:
             return AutostartStatus.off(self.location)
         except (OSError, UnicodeDecodeError) as error:
             return AutostartStatus.off(self.location, None, f"cannot be read: {error}")
-        fields = dict(
-            line.split("=", 1) for line in text.splitlines() if "=" in line and line[:1] != "#"
-        )
+        fields = desktop_groups(text).get("Desktop Entry", {})
         if fields.get("Hidden", "").strip() == "true":
             return AutostartStatus.off(self.location, fields.get("Exec"), "marked Hidden")
         if fields.get("X-GNOME-Autostart-enabled", "").strip() == "false":
@@ -158,8 +175,13 @@ class XdgAutostart:
         return AutostartStatus.on(self.location, fields.get("Exec"))
 
     def enable(self, command: Sequence[str]) -> AutostartStatus:
-        """Write the entry atomically."""
-        atomic_write(self.path, desktop_entry(command, asset_path(f"{APP}-128.png")).encode())
+        """Install the icon, then write both entries atomically."""
+        for size in ICON_SIZES:
+            icon = self.icon_theme / f"{size}x{size}" / "apps" / f"{APP}.png"
+            atomic_write(icon, asset_path(f"{APP}-{size}.png").read_bytes())
+        entry = desktop_entry(command, APP).encode()
+        atomic_write(self.app_grid, entry)
+        atomic_write(self.path, entry)
         return self.status()
 
     def disable(self) -> bool:
@@ -171,18 +193,51 @@ class XdgAutostart:
         return True
 
 
-def desktop_entry(command: Sequence[str], icon: Path) -> str:
-    """The ``.desktop`` text that runs ``command`` at login."""
-    return (
-        "[Desktop Entry]\n"
-        "Type=Application\n"
-        f"Name={APP}\n"
-        "Comment=Posture, head-position and stretch-break reminders\n"
-        f"Exec={' '.join(_exec_quote(arg) for arg in command)}\n"
-        f"Icon={_string_escape(str(icon))}\n"
-        "Terminal=false\n"
-        "X-GNOME-Autostart-enabled=true\n"
-    )
+ICON_SIZES = (16, 22, 24, 32, 48, 128, 256)
+# The app grid's right-click menu (and the dock's): what a person without a tray needs most.
+DESKTOP_ACTIONS = (
+    ("micro-break", "Start micro-break", ("break",)),
+    ("pause-hour", "Pause 1 hour", ("pause", "1h")),
+    ("resume", "Resume", ("resume",)),
+)
+
+
+def desktop_entry(command: Sequence[str], icon: str | Path) -> str:
+    """The ``.desktop`` text that runs ``command`` (at login, or from the app grid).
+
+    ``icon`` is an icon name from the theme, or a file. Each desktop action runs
+    ``command`` with a control verb, which the running app carries out.
+    """
+    run = " ".join(_exec_quote(arg) for arg in command)
+    lines = [
+        "[Desktop Entry]",
+        "Type=Application",
+        f"Name={APP}",
+        "Comment=Posture, head-position and stretch-break reminders",
+        f"Exec={run}",
+        f"Icon={_string_escape(str(icon))}",
+        "Terminal=false",
+        "Categories=Utility;",
+        f"Actions={''.join(f'{key};' for key, _, _ in DESKTOP_ACTIONS)}",
+        "X-GNOME-Autostart-enabled=true",
+    ]
+    for key, name, verb in DESKTOP_ACTIONS:
+        action = " ".join([run, *(_exec_quote(arg) for arg in verb)])
+        lines += ["", f"[Desktop Action {key}]", f"Name={name}", f"Exec={action}"]
+    return "\n".join(lines) + "\n"
+
+
+def desktop_groups(text: str) -> dict[str, dict[str, str]]:
+    """The groups of a ``.desktop`` file, each a mapping of its keys (comments skipped)."""
+    groups: dict[str, dict[str, str]] = {}
+    group: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.startswith("[") and line.endswith("]"):
+            group = groups.setdefault(line[1:-1], {})
+        elif "=" in line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            group[key.strip()] = value.strip()
+    return groups
 
 
 def _exec_quote(arg: str) -> str:

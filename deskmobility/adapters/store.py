@@ -6,11 +6,11 @@ operating system with ``write()``. A crash or SIGKILL of the app therefore loses
 that was acknowledged (``tests/adapters/test_store.py`` kills a writer at random moments to
 check exactly this). Only a power cut or a kernel crash can roll back the last commits
 (those the kernel had not yet written back, typically under half a minute's worth), and
-even then the file stays consistent. ``FULL`` would fsync the WAL on every commit: these
-writes run while the app holds its dispatch lock, often from the tray's own thread, and
-one fsync on a busy or spun-down laptop disk can stall for seconds. That is too high a
-price for the last reminder before a power cut. ``close()`` checkpoints, and a
-checkpoint is fsynced, so everything is on disk after a clean exit.
+even then the file stays consistent. ``FULL`` would fsync the WAL on every commit; the app
+writes from its history thread (``adapters/history.py``), where a stall would hold up no
+answer, but one fsync per reminder on a spun-down laptop disk is still too high a price
+for the last reminder before a power cut. ``close()`` checkpoints, and a checkpoint is
+fsynced, so everything is on disk after a clean exit.
 
 One connection serves every thread, behind a lock; each write is one short transaction.
 The schema version lives in ``PRAGMA user_version``; ``_MIGRATIONS`` is the one place
@@ -24,7 +24,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Self
@@ -38,6 +37,9 @@ from deskmobility.adapters._store_files import (
     problems,
     schema,
 )
+from deskmobility.core.history import HistoryEvent, HistoryKind
+
+__all__ = ["HistoryEvent", "Store", "StoreBusyError", "StoreError"]
 
 _log = logging.getLogger(__name__)
 
@@ -64,28 +66,12 @@ _PAUSED_UNTIL = "paused_until"
 _EVENT_COLUMNS = "at, kind, reminder, exercise, detail"
 
 
-@dataclass(frozen=True)
-class HistoryEvent:
-    """One thing that happened, as recorded.
-
-    ``kind`` is one of "reminder", "micro_break_started", "micro_break_finished",
-    "natural_break", "pause", "resume", "suspend". ``reminder`` names the reminder kind
-    ("posture", "head", "stretch"; comma-joined when reminders were merged).
-    """
-
-    at: datetime
-    kind: str
-    reminder: str | None = None
-    exercise: str | None = None
-    detail: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.at.utcoffset() is None:
-            raise ValueError(f"HistoryEvent.at must be timezone-aware, got {self.at!r}")
-
-
 class StoreError(Exception):
     """The store cannot do its job; the message names the file and says what is wrong."""
+
+
+class StoreBusyError(StoreError):
+    """Another process holds the database locked; the same call may work a moment later."""
 
 
 class Store:
@@ -203,6 +189,10 @@ class Store:
         """Untick every checklist item."""
         self._write("DELETE FROM checklist", ())
 
+    def has_event(self, kind: HistoryKind) -> bool:
+        """Tell whether any event of ``kind`` was ever recorded."""
+        return bool(self._read("SELECT 1 FROM events WHERE kind = ? LIMIT 1", (kind.value,)))
+
     def paused_until(self) -> datetime | None:
         """Return when the current pause ends, or None when not paused."""
         rows = self._read("SELECT value FROM settings WHERE key = ?", (_PAUSED_UNTIL,))
@@ -244,7 +234,13 @@ class Store:
                 raise self._error("read", err) from err
 
     def _error(self, doing: str, err: sqlite3.Error) -> StoreError:
-        return StoreError(f"Could not {doing} the history database {self.path}: {err}")
+        kind = StoreBusyError if _busy(err) else StoreError
+        return kind(f"Could not {doing} the history database {self.path}: {err}")
+
+
+def _busy(err: sqlite3.Error) -> bool:
+    code = getattr(err, "sqlite_errorcode", 0) & 0xFF
+    return code in {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
 def _to_event(row: tuple[Any, ...]) -> HistoryEvent | None:
@@ -252,13 +248,17 @@ def _to_event(row: tuple[Any, ...]) -> HistoryEvent | None:
     _, at_us, at, kind, *optional = row
     if not isinstance(kind, str) or not all(v is None or isinstance(v, str) for v in optional):
         return None
+    try:
+        what = HistoryKind(kind)
+    except ValueError:  # from a newer deskmobility, or damaged
+        return None
     when = _parse_time(at)
     if when is None and isinstance(at_us, int):  # the text is damaged, the sort key is not
         try:
             when = _EPOCH + at_us * _MICROSECOND
         except OverflowError:
             return None
-    return None if when is None else HistoryEvent(when, kind, *optional)
+    return None if when is None else HistoryEvent(when, what, *optional)
 
 
 def _parse_time(value: object) -> datetime | None:
@@ -308,8 +308,8 @@ def _open_error(path: Path, err: sqlite3.Error) -> Exception:
     hint = ""
     if code in {sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM}:
         hint = f" (can this user write to {path.name} and to the folder {path.parent}?)"
-    elif code in {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}:
-        hint = " (is another deskmobility using it?)"
+    elif _busy(err):
+        return StoreBusyError(f"The history database {path} is locked by another program: {err}")
     return StoreError(f"Cannot open the history database {path}: {err}{hint}")
 
 

@@ -53,16 +53,24 @@ class Timer:
                 self._run,
                 trigger="date",
                 run_date=when,
-                args=(job_id, action),
+                args=(job_id, when, action),
                 id=job_id,
                 replace_existing=True,
             )
 
     def cancel(self, job_id: str) -> None:
         """Drop the job ``job_id`` if it is armed."""
+        from apscheduler.jobstores.base import JobLookupError  # noqa: PLC0415
+
         with self._lock:
-            if self._armed.pop(job_id, None) is not None:
+            if self._armed.pop(job_id, None) is None:
+                return
+            try:
                 self._scheduler.remove_job(job_id)
+            except JobLookupError:
+                # Its time came while we were deciding: APScheduler has already run it and
+                # dropped it, and our ``_run`` has not yet said so. Nothing left to cancel.
+                log.debug("job %s had already run", job_id)
 
     def shutdown(self) -> None:
         """Stop the thread without waiting for jobs that have not started."""
@@ -73,14 +81,19 @@ class Timer:
         # thread dies with a traceback. So: pause (no new pass over the jobs starts), wait
         # for a pass in progress by taking that lock once (private, hence the fallback),
         # and only then shut down, outside the lock, as shutdown joins the thread.
+        # APScheduler offers no public way to wait for that pass; the 3.x line (pinned in
+        # pyproject.toml) has kept this lock since 3.0, and without it we only log noise.
         self._scheduler.pause()
         with getattr(self._scheduler, "_jobstores_lock", None) or contextlib.nullcontext():
             pass
         self._scheduler.shutdown(wait=False)
 
-    def _run(self, job_id: str, action: Callable[[], None]) -> None:
+    def _run(self, job_id: str, when: datetime, action: Callable[[], None]) -> None:
         with self._lock:
-            self._armed.pop(job_id, None)  # a date job runs once; APScheduler has dropped it
+            # A date job runs once and APScheduler drops it; forget it unless it was re-armed
+            # for another time meanwhile (that one is still to come).
+            if self._armed.get(job_id) == (when, action):
+                del self._armed[job_id]
         # A failing job must not take the schedule down with it: log it and carry on.
         try:
             action()

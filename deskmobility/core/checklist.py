@@ -18,31 +18,31 @@ CHECKLIST: tuple[ChecklistItem, ...] = (
     ChecklistItem(
         id="desk-height",
         label="Desk height",
-        target="Forearms level with the floor when your hands are on the keyboard",
+        target="Forearms horizontal, hands resting on the keys",
     ),
     ChecklistItem(
         id="screen-height",
         label="Screen height",
-        target="Top edge of the screen level with your eyes or a little lower",
+        target="Eyes level with the screen's top edge, or a little above it",
     ),
     ChecklistItem(
         id="elbow-angle",
         label="Elbow angle",
-        target="Elbows bent to roughly a right angle, or opened slightly wider",
+        target="Elbows open to a right angle or a touch wider",
     ),
     ChecklistItem(
         id="chair",
         label="Chair",
-        target="Seat that holds up your lower back while both feet rest flat on the floor",
+        target="Backrest snug against your lower back, soles of both feet down",
     ),
     ChecklistItem(
         id="back-support",
         label="Back support",
-        target="Firm support filling the inward curve of your lower back",
+        target="Something firm filling the hollow of your lower back: a lumbar pad or cushion",
     ),
     ChecklistItem(
         id="footrest",
         label="Footrest",
-        target="Something under your feet if they don't sit flat and easy on the floor",
+        target="Feet dangling or on tiptoe? Rest them on a footrest or a box",
     ),
 )

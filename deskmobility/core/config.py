@@ -13,9 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 
+from deskmobility.core.budgets import budget_problems
 from deskmobility.core.durations import DurationError, format_duration, parse_duration
-from deskmobility.core.exercises import Equipment, Exercise, ExerciseError, Gear, parse_exercise
+from deskmobility.core.exercises import Exercise, ExerciseError, parse_exercise
 from deskmobility.core.kinds import ReminderKind
+from deskmobility.core.places import Equipment, Gear
 from deskmobility.core.toml_lines import KeyLines, KeyPath
 
 MAX_INTERVAL = timedelta(days=1)
@@ -48,6 +50,7 @@ DEFAULT_REMINDERS: Mapping[ReminderKind, ReminderSettings] = {
     ReminderKind.POSTURE: ReminderSettings(enabled=True, every=timedelta(minutes=30)),
     ReminderKind.HEAD: ReminderSettings(enabled=True, every=timedelta(minutes=20)),
     ReminderKind.STRETCH: ReminderSettings(enabled=True, every=timedelta(minutes=45)),
+    ReminderKind.EYES: ReminderSettings(enabled=False, every=timedelta(minutes=20)),
 }
 
 
@@ -64,10 +67,16 @@ class Settings:
     natural_break: timedelta = timedelta(minutes=5)
     hold_during_do_not_disturb: bool = True
     hold_during_fullscreen: bool = True
+    snooze: timedelta = timedelta(minutes=10)  # what "Later" waits
+    snooze_limit: int = 3  # "Later" this many times in a row, then the usual interval
 
     def interval(self, kind: ReminderKind) -> timedelta | None:
-        """The interval of an enabled reminder kind, or None when it is switched off."""
-        reminder = self.reminders[kind]
+        """The interval of an enabled reminder kind, or None when it is switched off.
+
+        A kind missing from ``reminders`` has its default (settings built in code before
+        eye rest existed name only the first three kinds).
+        """
+        reminder = self.reminders.get(kind, DEFAULT_REMINDERS[kind])
         return reminder.every if reminder.enabled else None
 
 
@@ -199,7 +208,7 @@ def _kind(value: object) -> str:
 
 _TOP = ("reminders", "exercises", "quiet_hours", "breaks")
 _REMINDER_KEYS = ("enabled", "every")
-_EXERCISE_KEYS = ("floor_space", "equipment", "custom")
+_EXERCISE_KEYS = ("floor_space", "wall_space", "doorway", "equipment", "custom")
 _QUIET_KEYS = ("enabled", "start", "end")
 _BREAK_KEYS = ("natural_break", "hold_during_do_not_disturb", "hold_during_fullscreen")
 
@@ -225,6 +234,8 @@ def _exercises(check: _Checker, doc: Mapping[str, object]) -> tuple[Gear, tuple[
     path: KeyPath = ("exercises",)
     table = check.table(doc.get("exercises", {}), path, _EXERCISE_KEYS)
     floor = check.boolean(table, path, "floor_space", default=False)
+    wall = check.boolean(table, path, "wall_space", default=False)
+    doorway = check.boolean(table, path, "doorway", default=False)
     owned: set[Equipment] = set()
     raw = table.get("equipment", [])
     names = tuple(item.value for item in Equipment)
@@ -256,10 +267,14 @@ def _exercises(check: _Checker, doc: Mapping[str, object]) -> tuple[Gear, tuple[
         except ExerciseError as error:
             check.problem((*entry_path, error.key), error.message)
             continue
-        if _exercise_fits(check, entry_path, entry, exercise, seen):
+        fits = _exercise_fits(check, entry_path, entry, exercise, seen)
+        for key, message in budget_problems(exercise):
+            check.problem((*entry_path, key), message)
+        if fits:
             seen[exercise.id] = entry_path
             custom.append(exercise)
-    return Gear(floor_space=floor, equipment=frozenset(owned)), tuple(custom)
+    gear = Gear(floor_space=floor, equipment=frozenset(owned), wall=wall, doorway=doorway)
+    return gear, tuple(custom)
 
 
 # A micro-break is minutes long; the bound also keeps a notification's time-out (D-Bus

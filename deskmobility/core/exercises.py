@@ -2,48 +2,38 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
-from enum import StrEnum
 from importlib import resources
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
-from deskmobility.core.durations import DurationError, parse_duration
+from deskmobility.core import _fields as fields
+from deskmobility.core._fields import ExerciseError
 from deskmobility.core.kinds import ReminderKind
+from deskmobility.core.places import AT_DESK, Equipment, Gear, Need, Position
+
+__all__ = [
+    "POSTURE_RESET_MAX",
+    "Equipment",
+    "Exercise",
+    "ExerciseCatalog",
+    "ExerciseError",
+    "Gear",
+    "Need",
+    "Position",
+    "choose_exercise",
+    "keep_apart",
+    "parse_exercise",
+    "say_span",
+    "slugify",
+]
 
 if TYPE_CHECKING:
     import random
     from collections.abc import Mapping, Sequence
-
-MIN_STEPS = 2
-MAX_STEPS = 5
-
-
-class Position(StrEnum):
-    """Where the exercise is done; floor, hanging and bench need more than a desk."""
-
-    SEATED = "seated"
-    STANDING = "standing"
-    FLOOR = "floor"
-    HANGING = "hanging"
-    BENCH = "bench"
-
-
-class Equipment(StrEnum):
-    """Gear an exercise may need."""
-
-    PULL_UP_BAR = "pull-up-bar"
-    BAND = "band"
-    KETTLEBELL = "kettlebell"
-    DUMBBELL = "dumbbell"
-    BENCH = "bench"
-
-
-_AT_DESK = frozenset({Position.SEATED, Position.STANDING})
 
 
 @dataclass(frozen=True)
@@ -61,51 +51,36 @@ class Exercise:
     steps: tuple[str, ...]
     caution: str | None
     takes: timedelta
+    needs: frozenset[Need] = frozenset()
+    unit: str = "rep"
 
     def dosage(self) -> str:
-        """Say how much to do: ``"8 reps per side"``, ``"hold 20 s"``, ``"10 reps, 3 s holds"``."""
+        """Say how much to do: ``"8 reps per side"``, ``"hold 20 s"``, ``"3 breaths"``."""
         side = " per side" if self.per_side else ""
         if self.reps is None:
-            return f"hold {_say(self.hold or timedelta())}{side}"
-        reps = f"{self.reps} rep{'' if self.reps == 1 else 's'}{side}"
+            return f"hold {say_span(self.hold or timedelta())}{side}"
+        reps = f"{self.reps} {self.unit}{'' if self.reps == 1 else 's'}{side}"
         if self.hold is None:
             return reps
-        return f"{reps}, {_say(self.hold)} holds"
+        return f"{reps}, {say_span(self.hold)} holds"
 
     @property
     def fits_at_desk(self) -> bool:
-        """Whether it can be done right at the desk: seated or standing, with no equipment."""
-        return self.position in _AT_DESK and not self.equipment
+        """Whether it can be done right at the desk: seated or standing, nothing else needed."""
+        return self.position in AT_DESK and not self.equipment and not self.needs
 
 
-def _say(span: timedelta) -> str:
+def say_span(span: timedelta) -> str:
+    """Say a short span the way a person reads it: ``"20 s"``, ``"1 min 30 s"``."""
     minutes, seconds = divmod(round(span.total_seconds()), 60)
     if not minutes:
         return f"{seconds} s"
     return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
 
 
-class ExerciseError(ValueError):
-    """An exercise table that cannot be used; ``key`` names the offending field."""
-
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(f"{key}: {message}")
-        self.key = key
-        self.message = message
-
-
 _REQUIRED = ("name", "kinds", "position", "steps", "takes")
-_OPTIONAL = ("id", "equipment", "reps", "hold", "per_side", "caution")
-_FIELDS = (*_REQUIRED, *_OPTIONAL)
+_OPTIONAL = ("id", "equipment", "needs", "reps", "hold", "per_side", "unit", "caution")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_E = TypeVar("_E", bound=StrEnum)
-
-
-def _did_you_mean(word: str, options: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    if close:
-        return f"; did you mean {close[0]!r}?"
-    return f"; expected one of {', '.join(repr(o) for o in options)}"
 
 
 def slugify(name: str) -> str:
@@ -113,96 +88,24 @@ def slugify(name: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", name.lower()))
 
 
-def _text(data: Mapping[str, object], key: str) -> str:
-    value = data[key]
-    if not isinstance(value, str) or not value.strip():
-        raise ExerciseError(key, f"expected non-empty text, got {value!r}")
-    return value.strip()
-
-
-def _enum(enum: type[_E], key: str, value: object) -> _E:
-    if not isinstance(value, str):
-        raise ExerciseError(key, f"expected text, got {value!r}")
-    try:
-        return enum(value)
-    except ValueError:
-        options = [member.value for member in enum]
-        raise ExerciseError(
-            key, f"unknown value {value!r}{_did_you_mean(value, options)}"
-        ) from None
-
-
-def _enum_set(enum: type[_E], data: Mapping[str, object], key: str) -> frozenset[_E]:
-    values = data.get(key, [])
-    if not isinstance(values, list):
-        raise ExerciseError(key, f"expected a list, got {values!r}")
-    return frozenset(_enum(enum, key, value) for value in values)
-
-
-def _duration(data: Mapping[str, object], key: str) -> timedelta | None:
-    if key not in data:
-        return None
-    try:
-        span = parse_duration(data[key])
-    except DurationError as exc:
-        raise ExerciseError(key, str(exc)) from None
-    if span <= timedelta():
-        raise ExerciseError(key, f"must be longer than zero, got {data[key]!r}")
-    return span
-
-
-# A micro-break is minutes long; the bound also keeps the dosage arithmetic sane.
-MAX_REPS = 100
-
-
-def _reps(data: Mapping[str, object]) -> int | None:
-    reps = data.get("reps")
-    if reps is None:
-        return None
-    if isinstance(reps, bool) or not isinstance(reps, int) or reps <= 0:
-        raise ExerciseError("reps", f"expected a whole number above zero, got {reps!r}")
-    if reps > MAX_REPS:
-        raise ExerciseError(
-            "reps", f"{reps} is more than a short break holds; use at most {MAX_REPS}"
-        )
-    return reps
-
-
-def _steps(data: Mapping[str, object]) -> tuple[str, ...]:
-    steps = data["steps"]
-    if not isinstance(steps, list) or not MIN_STEPS <= len(steps) <= MAX_STEPS:
-        raise ExerciseError("steps", f"expected a list of {MIN_STEPS} to {MAX_STEPS} sentences")
-    if not all(isinstance(step, str) and step.strip() for step in steps):
-        raise ExerciseError("steps", "every step must be non-empty text")
-    return tuple(step.strip() for step in steps)
-
-
-def _check_keys(data: Mapping[str, object]) -> None:
-    for key in data:
-        if key not in _FIELDS:
-            raise ExerciseError(key, f"unknown field{_did_you_mean(key, _FIELDS)}")
-    for key in _REQUIRED:
-        if key not in data:
-            raise ExerciseError(key, "this field is required")
-
-
 def parse_exercise(data: Mapping[str, object]) -> Exercise:
     """Validate one ``[[exercise]]`` table; ``id`` defaults to the slugified name."""
-    _check_keys(data)
-    name = _text(data, "name")
-    ex_id = _text(data, "id") if "id" in data else slugify(name)
+    fields.check_keys(data, _REQUIRED, _OPTIONAL)
+    name = fields.text(data, "name")
+    ex_id = fields.text(data, "id") if "id" in data else slugify(name)
     if not _SLUG.fullmatch(ex_id):
         raise ExerciseError("id", f"use lowercase letters, digits and dashes, got {ex_id!r}")
-    kinds = _enum_set(ReminderKind, data, "kinds")
+    kinds = fields.enum_set(ReminderKind, data, "kinds")
     if not kinds:
-        raise ExerciseError("kinds", "name at least one of 'posture', 'head', 'stretch'")
+        names = ", ".join(repr(kind.value) for kind in ReminderKind)
+        raise ExerciseError("kinds", f"name at least one of {names}")
     per_side = data.get("per_side", False)
     if not isinstance(per_side, bool):
         raise ExerciseError("per_side", f"expected true or false, got {per_side!r}")
-    reps, hold = _reps(data), _duration(data, "hold")
+    reps, hold = fields.reps(data), fields.duration(data, "hold")
     if reps is None and hold is None:
         raise ExerciseError("reps", "give reps, a hold time, or both")
-    takes = _duration(data, "takes") or timedelta()
+    takes = fields.duration(data, "takes") or timedelta()
     held = (hold or timedelta()) * (reps or 1) * (2 if per_side else 1)
     if takes < held:
         raise ExerciseError("takes", f"{data['takes']!r} is shorter than the holds it contains")
@@ -210,39 +113,46 @@ def parse_exercise(data: Mapping[str, object]) -> Exercise:
         id=ex_id,
         name=name,
         kinds=kinds,
-        position=_enum(Position, "position", data["position"]),
-        equipment=_enum_set(Equipment, data, "equipment"),
+        position=fields.one_of(Position, "position", data["position"]),
+        equipment=fields.enum_set(Equipment, data, "equipment"),
         reps=reps,
         hold=hold,
         per_side=per_side,
-        steps=_steps(data),
-        caution=_text(data, "caution") if "caution" in data else None,
+        steps=fields.steps(data),
+        caution=fields.text(data, "caution") if "caution" in data else None,
         takes=takes,
+        needs=fields.enum_set(Need, data, "needs"),
+        unit=fields.unit(data),
     )
-    if not exercise.fits_at_desk and kinds != {ReminderKind.STRETCH}:
-        raise ExerciseError(
-            "kinds",
-            "floor, hanging, bench and equipment exercises suit only 'stretch': "
-            "posture and head reminders happen at the desk",
-        )
+    _check_fits_kinds(exercise, data)
     return exercise
 
 
-@dataclass(frozen=True)
-class Gear:
-    """What the user has beyond a desk and a chair (from their config)."""
+# A posture check-in is a reset done without getting up; anything longer is a stretch.
+POSTURE_RESET_MAX = timedelta(seconds=15)
 
-    floor_space: bool = False
-    equipment: frozenset[Equipment] = frozenset()
 
-    def allows(self, exercise: Exercise) -> bool:
-        """Whether the user has the room and the gear for this exercise."""
-        needs = {
-            Position.FLOOR: self.floor_space,
-            Position.BENCH: Equipment.BENCH in self.equipment,
-            Position.HANGING: Equipment.PULL_UP_BAR in self.equipment,
-        }
-        return needs.get(exercise.position, True) and exercise.equipment <= self.equipment
+def _check_fits_kinds(exercise: Exercise, data: Mapping[str, object]) -> None:
+    kinds = exercise.kinds
+    if not exercise.fits_at_desk and kinds != {ReminderKind.STRETCH}:
+        raise ExerciseError(
+            "kinds",
+            "floor, hanging, bench, wall, doorway and equipment exercises suit only "
+            "'stretch': the other reminders happen at the desk",
+        )
+    if ReminderKind.POSTURE in kinds and exercise.position is not Position.SEATED:
+        raise ExerciseError(
+            "position",
+            'a posture check-in is a reset done in the chair: use "seated", '
+            "or suggest it for 'stretch' breaks instead",
+        )
+    if ReminderKind.POSTURE in kinds and exercise.takes > POSTURE_RESET_MAX:
+        raise ExerciseError(
+            "takes",
+            f"{data['takes']!r} is long for a posture check-in, a reset of about ten "
+            f"seconds: use at most {say_span(POSTURE_RESET_MAX)}, or suggest it for "
+            "'stretch' breaks instead",
+        )
 
 
 @dataclass(frozen=True)
@@ -272,7 +182,7 @@ class ExerciseCatalog:
             raise ExerciseError("exercise", f"not valid TOML: {exc}") from None
         for key in document:
             if key != "exercise":
-                raise ExerciseError(key, f"unknown table{_did_you_mean(key, ['exercise'])}")
+                raise ExerciseError(key, f"unknown table{fields.did_you_mean(key, ['exercise'])}")
         tables = document.get("exercise", [])
         if not isinstance(tables, list):
             raise ExerciseError("exercise", "write each exercise as an [[exercise]] table")
@@ -314,6 +224,15 @@ def _builtin() -> ExerciseCatalog:
     return ExerciseCatalog.from_toml_text(text)
 
 
+def keep_apart(pool_size: int) -> int:
+    """How many of the latest suggestions a pick of a pool this size stays clear of.
+
+    All but two (a quarter of a big pool): with nine head drills every 20 minutes, no
+    drill comes back within two hours, and chance still has a say in each pick.
+    """
+    return max(0, min(1, pool_size - 1), pool_size - max(2, pool_size // 4))
+
+
 def choose_exercise(
     catalog: ExerciseCatalog,
     kind: ReminderKind,
@@ -321,12 +240,12 @@ def choose_exercise(
     recent: Sequence[str],
     rng: random.Random,
 ) -> Exercise:
-    """Pick the next exercise to suggest, cycling through the eligible ones without repeats.
+    """Pick the next exercise to suggest: every one in turn, repeats kept far apart.
 
     ``recent`` holds ids already suggested, most recent last. Each eligible exercise
-    comes once before any comes again; when a round is complete, the next one starts
-    with anything but the exercise just shown. If the catalogue has nothing for this
-    kind and gear, the built-in desk exercises of the kind are used instead.
+    comes once before any comes again (a round), and none comes while it is among the
+    last ``keep_apart(len(pool))`` suggested, across rounds too. If the catalogue has
+    nothing for this kind and gear, the built-in desk exercises of the kind are used.
     """
     pool = catalog.eligible(kind, gear) or ExerciseCatalog.builtin().eligible(kind, Gear())
     ids = {exercise.id for exercise in pool}
@@ -336,7 +255,11 @@ def choose_exercise(
         this_round.add(exercise_id)
         if this_round == ids:
             this_round = set()
-    candidates = [e for e in pool if e.id not in this_round]
-    if len(candidates) > 1 and shown:
-        candidates = [e for e in candidates if e.id != shown[-1]]
-    return rng.choice(candidates)
+    latest: set[str] = set()
+    for exercise_id in reversed(shown):
+        if len(latest) >= keep_apart(len(pool)):
+            break
+        latest.add(exercise_id)
+    # Never empty: ``latest`` holds fewer ids than the pool, and of those not yet shown
+    # this round it can hold only ids from the round before, of which there are fewer.
+    return rng.choice([e for e in pool if e.id not in this_round and e.id not in latest])

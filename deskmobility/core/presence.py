@@ -1,8 +1,9 @@
 """Is the user at the desk? Idle-time samples in, "went away" / "came back" events out.
 
-The app samples an idle monitor about once a minute and at each reminder, and passes
-each sample to ``Presence.observe`` with the current time. Being idle for at least
-``natural_break`` counts as being away, which the planner treats as a break taken.
+Where the desktop has no idle events, the polling idle watch (``adapters/idle/poll.py``)
+passes each sample of an idle monitor to ``Presence.observe`` with the current time.
+Being idle for at least ``natural_break`` counts as being away, which the planner treats
+as a break taken.
 
 A sample of None (the monitor cannot tell right now) changes nothing: an unknown is never
 read as "away" nor as "back". Times come from the samples, not from when they were taken:

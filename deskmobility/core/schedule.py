@@ -13,7 +13,7 @@ then (``local_like``), so a DST change between a timer's start and its end moves
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 
@@ -31,6 +31,8 @@ class ReminderPlan:
     settings: Settings
     started: Mapping[ReminderKind, datetime]
     paused_until: datetime | None = None
+    # "Later": a kind asked to come back at this time instead (until it is shown again).
+    snoozed: Mapping[ReminderKind, datetime] = field(default_factory=dict)
 
     @classmethod
     def start(cls, settings: Settings, now: datetime) -> ReminderPlan:
@@ -50,7 +52,27 @@ class ReminderPlan:
         quiet = self.settings.quiet_hours
         if quiet is not None:
             due = _after_quiet_hours(quiet, due, every, started)
+        if (later := self._snooze_of(kind)) is not None:
+            due = min(due, later)
         return local_like(due, started)
+
+    def _snooze_of(self, kind: ReminderKind) -> datetime | None:
+        """The snooze of ``kind`` (UTC) if it still stands: not inside a pause or quiet hours."""
+        later = self.snoozed.get(kind)
+        if later is None:
+            return None
+        if self.paused_until is not None and later <= self.paused_until:
+            return None  # the pause ends with every timer restarting anyway
+        quiet = self.settings.quiet_hours
+        if quiet is not None and quiet.contains(local_like(later, self.started[kind]).time()):
+            return None
+        return _utc(later)
+
+    def snooze(self, kinds: Iterable[ReminderKind], until: datetime) -> ReminderPlan:
+        """Bring ``kinds`` back at ``until`` (or at their own time, if that comes first)."""
+        snoozed = dict(self.snoozed)
+        snoozed.update(dict.fromkeys(kinds, until))
+        return replace(self, snoozed=MappingProxyType(snoozed))
 
     def upcoming(self) -> tuple[tuple[ReminderKind, datetime], ...]:
         """Enabled kinds with their due times, soonest first."""
@@ -65,10 +87,13 @@ class ReminderPlan:
         """
         if self.is_paused(now):
             return ()
-        intervals = [s.every for s in self.settings.reminders.values() if s.enabled]
-        window = min([MERGE_WINDOW, *(every / 10 for every in intervals)])
-        until = _utc(now) + window
+        until = _utc(now) + self.merge_window()
         return tuple(kind for kind, due in self.upcoming() if _utc(due) <= until)
+
+    def merge_window(self) -> timedelta:
+        """How close together reminders fall due to be shown as one (and how late one may be)."""
+        intervals = [s.every for s in self.settings.reminders.values() if s.enabled]
+        return min([MERGE_WINDOW, *(every / 10 for every in intervals)])
 
     def is_paused(self, now: datetime) -> bool:
         """Tell whether reminders are paused at ``now``."""
@@ -76,13 +101,35 @@ class ReminderPlan:
 
     def restarted(self, kinds: Iterable[ReminderKind], now: datetime) -> ReminderPlan:
         """Restart the timers of ``kinds`` at ``now`` (they fired, or the person rested)."""
+        kinds = tuple(kinds)
         started = dict(self.started)
         started.update(dict.fromkeys(kinds, now))
-        return replace(self, started=MappingProxyType(started))
+        snoozed = {kind: at for kind, at in self.snoozed.items() if kind not in kinds}
+        return replace(self, started=MappingProxyType(started), snoozed=MappingProxyType(snoozed))
 
     def paused(self, until: datetime) -> ReminderPlan:
         """Hold every reminder until ``until``; the timers restart then."""
         return replace(self, paused_until=until)
+
+    def pause_over(self) -> ReminderPlan:
+        """Forget a pause that has run out; the timers it held start from its end."""
+        end = self.paused_until
+        if end is None:
+            return self
+        started = {kind: max(at, end, key=_utc) for kind, at in self.started.items()}
+        return replace(self, started=MappingProxyType(started), paused_until=None)
+
+    def shifted(self, by: timedelta) -> ReminderPlan:
+        """Every time in the plan moved by ``by`` (the wall clock was set by that much)."""
+        started = {kind: at + by for kind, at in self.started.items()}
+        until = None if self.paused_until is None else self.paused_until + by
+        snoozed = {kind: at + by for kind, at in self.snoozed.items()}
+        return replace(
+            self,
+            started=MappingProxyType(started),
+            paused_until=until,
+            snoozed=MappingProxyType(snoozed),
+        )
 
     def resumed(self, now: datetime) -> ReminderPlan:
         """End a pause now: timers restart from now."""

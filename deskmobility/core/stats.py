@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-BREAK_KINDS = frozenset({"micro_break_finished", "natural_break", "suspend"})
+from deskmobility.core.history import BREAK_KINDS, HistoryKind
 
 
 class Event(Protocol):
@@ -25,7 +25,7 @@ class Event(Protocol):
 
     @property
     def kind(self) -> str:
-        """What happened: "reminder", "micro_break_finished", "natural_break", ..."""
+        """What happened (a ``HistoryKind`` value)."""
         ...
 
 
@@ -70,8 +70,8 @@ def _day(day: date, events: list[Event]) -> DayStats:
     return DayStats(
         day=day,
         breaks=len(breaks),
-        micro_breaks=sum(e.kind == "micro_break_finished" for e in events),
-        reminders=sum(e.kind == "reminder" for e in events),
+        micro_breaks=sum(e.kind == HistoryKind.MICRO_BREAK_FINISHED for e in events),
+        reminders=sum(e.kind == HistoryKind.REMINDER for e in events),
         longest_without_break=_longest_gap(events),
     )
 
@@ -95,7 +95,7 @@ def _streak(by_day: dict[date, list[Event]], today: date) -> int:
     """
 
     def done(day: date) -> bool:
-        return any(e.kind == "micro_break_finished" for e in by_day.get(day, []))
+        return any(e.kind == HistoryKind.MICRO_BREAK_FINISHED for e in by_day.get(day, []))
 
     day = today if done(today) else today - timedelta(days=1)
     count = 0
@@ -103,3 +103,52 @@ def _streak(by_day: dict[date, list[Event]], today: date) -> int:
         count += 1
         day -= timedelta(days=1)
     return count
+
+
+@dataclass(frozen=True)
+class KindStats:
+    """What came of one reminder kind's notifications."""
+
+    shown: int = 0
+    done: int = 0
+    later: int = 0
+    dismissed: int = 0
+    expired: int = 0
+
+    @property
+    def acted_on(self) -> int:
+        """Answered at all: done, or put off on purpose."""
+        return self.done + self.later
+
+
+class _Reminded(Event, Protocol):
+    @property
+    def reminder(self) -> str | None:
+        """The reminder kinds, comma-joined."""
+        ...
+
+
+_OUTCOME_FIELDS: dict[str, str] = {
+    HistoryKind.REMINDER: "shown",
+    HistoryKind.DONE: "done",
+    HistoryKind.LATER: "later",
+    HistoryKind.DISMISSED: "dismissed",
+    HistoryKind.EXPIRED: "expired",
+}
+
+
+def by_kind(events: Iterable[_Reminded]) -> dict[str, KindStats]:
+    """Per reminder kind: how many were shown, and what the person did with them.
+
+    A merged reminder counts for each kind it named. A micro-break started from a
+    reminder's "Show me" and finished is recorded as that reminder done.
+    """
+    counts: dict[str, dict[str, int]] = {}
+    for event in events:
+        field = _OUTCOME_FIELDS.get(event.kind)
+        if field is None or not event.reminder:
+            continue
+        for kind in event.reminder.split(","):
+            tally = counts.setdefault(kind, {})
+            tally[field] = tally.get(field, 0) + 1
+    return {kind: KindStats(**tally) for kind, tally in sorted(counts.items())}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import plistlib
 import stat
+import subprocess
 from pathlib import Path
 from typing import Self
 
@@ -22,6 +23,7 @@ from deskmobility.adapters.autostart import (
     RunKeyAutostart,
     XdgAutostart,
     desktop_entry,
+    desktop_groups,
     launch_command,
     select_autostart,
 )
@@ -29,9 +31,9 @@ from deskmobility.control_cli import add_control_commands, run_control_command
 
 
 def desktop_fields(path: Path) -> dict[str, str]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "[Desktop Entry]"
-    return dict(line.split("=", 1) for line in lines[1:])
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("[Desktop Entry]\n")
+    return desktop_groups(text)["Desktop Entry"]
 
 
 # -- Linux: XDG autostart -----------------------------------------------------------------
@@ -49,7 +51,9 @@ def test_linux_entry_is_written_read_and_removed(tmp_path: Path) -> None:
     fields = desktop_fields(entry)
     assert fields["Type"] == "Application"
     assert fields["Exec"] == '"/opt/desk mobility/bin/deskmobility"'
-    assert Path(fields["Icon"]).is_file()
+    assert fields["Icon"] == "deskmobility"
+    icons = tmp_path / "home" / ".local" / "share" / "icons" / "hicolor"
+    assert (icons / "128x128" / "apps" / "deskmobility.png").is_file()
     assert (state.enabled, state.location) == (True, str(entry))
     assert state.command == fields["Exec"]
     assert not list(entry.parent.glob(".*tmp"))  # atomic write left no temporary behind
@@ -92,7 +96,32 @@ def test_exec_line_quotes_as_the_desktop_entry_spec_says() -> None:
 
 
 def desktop_fields_from_text(text: str) -> dict[str, str]:
-    return dict(line.split("=", 1) for line in text.splitlines()[1:])
+    return desktop_groups(text)["Desktop Entry"]
+
+
+def test_the_app_grid_entry_has_the_three_desktop_actions_and_validates(tmp_path: Path) -> None:
+    """The entry a person without a tray starts breaks from; checked with the spec's own
+    validator (desktop-file-validate, from desktop-file-utils)."""
+    env = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
+    autostart = select_autostart("linux", env)
+    autostart.enable(["/usr/bin/deskmobility"])
+    app_grid = tmp_path / "data" / "applications" / "deskmobility.desktop"
+    groups = desktop_groups(app_grid.read_text(encoding="utf-8"))
+    assert groups["Desktop Entry"]["Actions"] == "micro-break;pause-hour;resume;"
+    assert {name: g["Exec"] for name, g in groups.items() if name != "Desktop Entry"} == {
+        "Desktop Action micro-break": "/usr/bin/deskmobility break",
+        "Desktop Action pause-hour": "/usr/bin/deskmobility pause 1h",
+        "Desktop Action resume": "/usr/bin/deskmobility resume",
+    }
+    assert groups["Desktop Action micro-break"]["Name"] == "Start micro-break"
+    for entry in (app_grid, Path(autostart.location)):
+        checked = subprocess.run(
+            ["desktop-file-validate", str(entry)], capture_output=True, text=True, check=False
+        )
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert checked.stdout == "", checked.stdout  # no warnings either
+    assert autostart.disable() is True
+    assert app_grid.is_file()  # the app grid keeps it: that is how people start the app
 
 
 # -- macOS: a LaunchAgent (platform injected: a mock of macOS) ----------------------------

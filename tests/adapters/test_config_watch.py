@@ -24,7 +24,7 @@ COLLIDING = dedent(
     """\
     [[exercises.custom]]
     name = "My Stretch"
-    kinds = ["posture"]
+    kinds = ["stretch"]
     position = "seated"
     reps = 5
     takes = "1m"
@@ -32,7 +32,7 @@ COLLIDING = dedent(
 
     [[exercises.custom]]
     name = "My stretch!"
-    kinds = ["posture"]
+    kinds = ["stretch"]
     position = "seated"
     reps = 5
     takes = "1m"

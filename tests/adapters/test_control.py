@@ -36,10 +36,10 @@ from deskmobility.adapters.control import (
     NotRunning,
     send_command,
 )
-from deskmobility.app import Status
 from deskmobility.control_cli import add_control_commands, run_control_command
 from deskmobility.control_handler import AppControlHandler
 from deskmobility.core.kinds import ReminderKind
+from deskmobility.core.status import Status
 
 SERVER = textwrap.dedent(
     """
@@ -479,6 +479,7 @@ class Recorder:
                 "next_due": {"posture": "2026-03-02T09:30:00+01:00"},
                 "break_running": True,
                 "config_problem": None,
+                "lines": ["Next: posture check in 12 min", "A micro-break is running."],
             }
         return {"ok": True, "message": f"recorded {request['command']}"}
 
@@ -571,13 +572,18 @@ class StandInApp:
 
     def status(self) -> Status:
         return Status(
+            now=NOW,
             paused_until=self.paused_until,
-            next_due={ReminderKind.HEAD: NOW + timedelta(minutes=20)},
+            next_due=((ReminderKind.HEAD, NOW + timedelta(minutes=20)),),
             break_running=self.break_running,
             break_progress=None,
             config_problem="config.toml line 3: bad",
             away=False,
             held="do not disturb is on",
+            reminders_today=3,
+            done_today=2,
+            breaks_today=1,
+            waiting=None,
         )
 
     def next_line(self) -> str:
@@ -624,5 +630,12 @@ def test_app_handler_carries_out_each_command() -> None:
         "away": False,
         "held": "do not disturb is on",
         "message": "Paused until 10:00",
+        "lines": [
+            "Paused until 10:00",
+            "Held: do not disturb is on",
+            "A micro-break is running.",
+            "Today: 2 of 3 done, 1 break",
+            "Config problem: config.toml line 3: bad",
+        ],
     }
     json.dumps(status)  # it goes over the wire as is

@@ -275,6 +275,12 @@ class Desktop:
             self.stop_process(self._dunst, sig)
         wait_until(lambda: not self.name_has_owner(NOTIFICATIONS), 5.0, "dunst's name to go")
 
+    def signal_dunst(self, sig: int) -> None:
+        """Send dunst ``sig`` (SIGSTOP: a server that hangs; SIGCONT: it answers again)."""
+        if self._dunst is None:
+            raise DesktopError("dunst is not running")
+        self._dunst.send_signal(sig)
+
     # -- screen and input ------------------------------------------------------------------
 
     def screenshot(self, path: Path | str | None = None) -> Path:

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from deskmobility.core.exercises import ExerciseCatalog
+from deskmobility.core.messages import kinds_in_title
 
 from .desktop import Desktop, Notification
 
@@ -46,7 +47,7 @@ def test_three_kinds_arrive_with_exercises_and_config_is_untouched(
 
     for title in ("Posture check", "Head position", "Stretch break"):
         desktop.wait_for_notifications(lambda n, t=title: _from_app(n) and t in n.summary)
-    notes = [n for n in desktop.notifications() if _from_app(n)]
+    notes = [n for n in desktop.notifications() if _from_app(n) and kinds_in_title(n.summary)]
     for note in notes:
         exercise = note.body.split("Try: ", 1)[1].rsplit(" (", 1)[0]
         assert exercise in EXERCISE_NAMES, note.body

@@ -34,7 +34,7 @@ import pytest
 
 from deskmobility.adapters.store import HistoryEvent, Store
 from deskmobility.core.exercises import ExerciseCatalog
-from deskmobility.core.kinds import ReminderKind
+from deskmobility.core.messages import kinds_in_title
 
 from . import startup
 from .processes import DesktopError, wait_until
@@ -49,7 +49,6 @@ TRAYER = [
     *("trayer", "--edge", "top", "--align", "right", "--widthtype", "request"),
     *("--height", "24", "--transparent", "false"),
 ]  # as tests/e2e/desktop.py starts it
-HEADINGS = {kind.heading: kind.value for kind in ReminderKind}
 EXERCISE_IDS = {exercise.name: exercise.id for exercise in ExerciseCatalog.builtin().exercises}
 
 
@@ -110,7 +109,7 @@ def _from_app(note: Notification) -> bool:
 
 
 def _reminder(note: Notification) -> bool:
-    return _from_app(note) and all(part in HEADINGS for part in note.summary.split(" + "))
+    return _from_app(note) and bool(kinds_in_title(note.summary))
 
 
 # -- (a) the notification server dies ---------------------------------------------------------
@@ -250,7 +249,7 @@ KILL_BUDGET_S = 30.0
 
 
 def _history_key(note: Notification) -> tuple[frozenset[str], str]:
-    kinds = frozenset(HEADINGS[part] for part in note.summary.split(" + "))
+    kinds = frozenset(kind.value for kind in kinds_in_title(note.summary))
     name = note.body.rsplit("\nTry: ", 1)[1].rsplit(" (", 1)[0]
     return kinds, EXERCISE_IDS[name]
 

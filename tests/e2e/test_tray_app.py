@@ -61,7 +61,7 @@ REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "docs" / "screenshots"
 UPDATE_SCREENSHOTS = os.environ.get("DESKMOBILITY_UPDATE_SCREENSHOTS") == "1"
 LABELS = ["Desk", "Screen", "Elbow", "Chair", "Back", "Footrest"]  # the checklist items
-TARGETS = ["Forearms", "Top", "Elbows", "Seat", "Firm", "Something"]  # first word of each
+TARGETS = ["Forearms", "Eyes", "Elbows", "Backrest", "Something", "Feet"]  # first word of each
 
 
 def _every(posture: str = "1h", head: str = "1h", stretch: str = "1h") -> str:
@@ -97,7 +97,15 @@ def _micro_break_config() -> str:
         f"steps = {json.dumps(list(SHRUG_STEPS))}",
         "",
     ]
+    return "\n".join(lines + desk_stretches_on_the_floor())
+
+
+def desk_stretches_on_the_floor(keep: str = "") -> list[str]:
+    """Config lines re-declaring every built-in desk stretch but ``keep`` as floor work."""
+    lines: list[str] = []
     for exercise in ExerciseCatalog.builtin().eligible(ReminderKind.STRETCH, Gear()):
+        if exercise.id == keep:
+            continue
         lines += [
             "[[exercises.custom]]",
             f'id = "{exercise.id}"',
@@ -109,7 +117,7 @@ def _micro_break_config() -> str:
             'steps = ["Not offered in this test.", "Needs floor space."]',
             "",
         ]
-    return "\n".join(lines)
+    return lines
 
 
 # -- the app under test ------------------------------------------------------------------

@@ -6,9 +6,7 @@ which have their own tests against the real thing (tests/e2e).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,43 +15,15 @@ from deskmobility.adapters.store import Store
 from deskmobility.app import App
 from deskmobility.core.config import ConfigError, Problem, ReminderSettings, Settings
 from deskmobility.core.kinds import ReminderKind
+from tests.doubles import (
+    HandFiredTimer,
+    RecordingOutbox,
+    ScriptedIdleWatch,
+    SwitchableHold,
+    build_app,
+)
 
 MIN = timedelta(minutes=1)
-
-
-@dataclass
-class HandFiredTimer:
-    """Records armed jobs; ``run_until`` fires them in time order as the clock moves."""
-
-    clock: object
-    jobs: dict[str, tuple[datetime, Callable[[], None]]] = field(default_factory=dict)
-
-    def at(self, job_id: str, when: datetime, action: Callable[[], None]) -> None:
-        self.jobs[job_id] = (when, action)
-
-    def cancel(self, job_id: str) -> None:
-        self.jobs.pop(job_id, None)
-
-    def run_until(self, end: datetime) -> None:
-        while self.jobs:
-            job_id, (when, action) = min(self.jobs.items(), key=lambda item: item[1][0])
-            if when > end:
-                break
-            del self.jobs[job_id]
-            self.clock.advance(max(timedelta(0), when - self.clock.now()))  # type: ignore[attr-defined]
-            action()
-        self.clock.advance(max(timedelta(0), end - self.clock.now()))  # type: ignore[attr-defined]
-
-
-@dataclass
-class RecordingOutbox:
-    sent: list[tuple[str, str]] = field(default_factory=list)
-
-    def post(self, title: str, body: str, timeout: timedelta) -> None:
-        self.sent.append((title, body))
-
-    def titles(self) -> list[str]:
-        return [title for title, _ in self.sent]
 
 
 def settings(posture: int = 30, head: int = 20, stretch: int = 45) -> Settings:
@@ -73,47 +43,20 @@ def store(tmp_path: Path):
     opened.close()
 
 
-class ScriptedIdle:
-    """Stands in for an idle adapter: the test says when input last happened.
-
-    ``last_input = None`` is someone typing all the time.
-    """
-
-    name = "scripted"
-    REPORTS_IDLE = True
-
-    def __init__(self, clock) -> None:
-        self.clock = clock
-        self.last_input: datetime | None = None
-
-    def idle_for(self) -> timedelta:
-        if self.last_input is None:
-            return timedelta(0)
-        return self.clock.now() - self.last_input
+@pytest.fixture
+def timer(clock) -> HandFiredTimer:
+    return HandFiredTimer(clock)
 
 
 @pytest.fixture
-def idle(clock) -> ScriptedIdle:
-    return ScriptedIdle(clock)
+def idle(clock, timer) -> ScriptedIdleWatch:
+    return ScriptedIdleWatch(clock, timer)
 
 
 @pytest.fixture
-def make_app(clock, store, idle):
-    made: dict[str, object] = {}
-
+def make_app(clock, store, idle, timer):
     def make(config: Settings | None = None) -> tuple[App, HandFiredTimer, RecordingOutbox]:
-        timer = HandFiredTimer(clock)
-        outbox = RecordingOutbox()
-        app = App(
-            settings=config or settings(),
-            clock=clock,
-            outbox=outbox,
-            timer=timer,
-            store=store,
-            idle=idle,
-        )
-        app.start()
-        made["app"] = app
+        app, outbox = build_app(clock, store, timer, config or settings(), idle=idle)
         return app, timer, outbox
 
     return make
@@ -135,7 +78,7 @@ def test_each_kind_fires_at_its_interval_with_an_exercise(make_app, clock, store
 def test_kinds_due_together_arrive_as_one_notification(make_app, clock) -> None:
     _app, timer, outbox = make_app(settings(posture=20, head=20, stretch=20))
     timer.run_until(clock.now() + 20 * MIN)
-    assert outbox.titles() == ["Posture check + Head position + Stretch break"]
+    assert outbox.titles() == ["Posture + head + stretch"]
 
 
 def test_micro_break_guides_once_and_moves_the_stretch_reminder(make_app, clock, store) -> None:
@@ -145,17 +88,15 @@ def test_micro_break_guides_once_and_moves_the_stretch_reminder(make_app, clock,
     app.start_micro_break()
     app.start_micro_break()  # a second click while it runs does nothing
     assert len(outbox.sent) == 1
-    title, body = outbox.sent[0]
-    assert title.startswith("Micro-break: ")
-    assert "1. " in body
-    assert "2. " in body
+    title, _ = outbox.sent[0]
+    assert title.startswith("Step 1 of ")
     assert app.status().break_running
 
     timer.run_until(clock.now() + 10 * MIN)
     assert outbox.titles()[-1] == "Micro-break done"
     assert not app.status().break_running
     # The stretch reminder due at 45 min moved back a full interval from the break's end.
-    due = app.status().next_due[ReminderKind.STRETCH]
+    due = dict(app.status().next_due)[ReminderKind.STRETCH]
     assert due > start + 45 * MIN + 30 * MIN
     kinds = [event.kind for event in store.history()]
     assert kinds == ["micro_break_started", "micro_break_finished"]
@@ -220,8 +161,8 @@ def test_next_line_says_what_comes_next(make_app, clock) -> None:
 def test_no_reminder_while_away_and_timers_restart_on_return(make_app, clock, idle, store) -> None:
     app, timer, outbox = make_app(settings(posture=30, head=20, stretch=45))
     start = clock.now()
-    # Typing until 15 min, then away for an hour.
-    timer.run_until(start + 15 * MIN)
+    # Typing until 14 min, then away for an hour: "away" at 19 min, before head is due.
+    timer.run_until(start + 14 * MIN)
     idle.last_input = clock.now()
     timer.run_until(start + 75 * MIN)
     assert outbox.sent == []
@@ -258,29 +199,12 @@ def test_waking_from_suspend_brings_no_burst(make_app, clock, idle) -> None:
     assert outbox.titles() == ["Head position"]
 
 
-class SwitchableHold:
-    """Stands in for the do-not-disturb / fullscreen checks."""
-
-    def __init__(self) -> None:
-        self.reason: str | None = None
-
-    def __call__(self) -> str | None:
-        return self.reason
-
-
 def held_app(clock, store) -> tuple[App, HandFiredTimer, RecordingOutbox, SwitchableHold]:
     hold = SwitchableHold()
     timer = HandFiredTimer(clock)
-    outbox = RecordingOutbox()
-    app = App(
-        settings=settings(posture=30, head=20, stretch=45),
-        clock=clock,
-        outbox=outbox,
-        timer=timer,
-        store=store,
-        interruption=hold,
+    app, outbox = build_app(
+        clock, store, timer, settings(posture=30, head=20, stretch=45), holds=hold
     )
-    app.start()
     return app, timer, outbox, hold
 
 
@@ -293,7 +217,7 @@ def test_do_not_disturb_defers_without_resetting_and_ends_with_one_reminder(cloc
     assert app.status().held == "do not disturb"
     hold.reason = None
     timer.run_until(start + 51 * MIN)
-    assert outbox.titles() == ["Posture check + Head position + Stretch break"]
+    assert outbox.titles() == ["Posture + head + stretch"]
     assert app.status().held is None
 
 

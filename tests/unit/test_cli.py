@@ -33,7 +33,9 @@ def test_check_config_ok(tmp_path: Path, capsys) -> None:
     config = tmp_path / "c.toml"
     config.write_text('[reminders.head]\nevery = "15m"\n[reminders.posture]\nenabled = false\n')
     assert main(["check-config", str(config)]) == 0
-    assert "OK (posture off, head every 15m, stretch every 45m)" in capsys.readouterr().out
+    assert (
+        "OK (posture off, head every 15m, stretch every 45m, eyes off)" in capsys.readouterr().out
+    )
 
 
 def test_check_config_reports_every_problem_with_file_line_and_key(tmp_path: Path, capsys) -> None:

@@ -64,12 +64,15 @@ def test_the_defaults_are_the_documented_ones() -> None:
         ReminderKind.POSTURE: ReminderSettings(enabled=True, every=30 * MIN),
         ReminderKind.HEAD: ReminderSettings(enabled=True, every=20 * MIN),
         ReminderKind.STRETCH: ReminderSettings(enabled=True, every=45 * MIN),
+        ReminderKind.EYES: ReminderSettings(enabled=False, every=20 * MIN),
     }
     assert defaults.natural_break == 5 * MIN
     assert defaults.quiet_hours is None
     assert defaults.custom_exercises == ()
     assert not defaults.gear.floor_space
     assert defaults.gear.equipment == frozenset()
+    assert not defaults.gear.wall
+    assert not defaults.gear.doorway
 
 
 def test_every_setting_is_read() -> None:
@@ -135,10 +138,10 @@ def test_the_commented_out_examples_work_when_uncommented() -> None:
     text = _uncomment(_uncomment(text, "[[exercises.custom]]"), "[quiet_hours]")
     found = parse_settings(text, str(EXAMPLE))
     assert found.quiet_hours == QuietHours(start=time(18), end=time(8))
-    [wall_angels] = found.custom_exercises
-    assert wall_angels.name == "Wall angels"
-    assert wall_angels.position is Position.STANDING
-    assert len(wall_angels.steps) == 3
+    [mine] = found.custom_exercises
+    assert mine.name == "Desk Lat Stretch"
+    assert mine.position is Position.STANDING
+    assert len(mine.steps) == 4
 
 
 def test_the_example_config_names_every_reminder_kind_and_piece_of_equipment() -> None:
@@ -381,7 +384,7 @@ floor_space = false
 
 [[exercises.custom]]
 name = "Wall angels"
-kinds = ["posture", "stretch"]
+kinds = ["stretch"]
 position = "standing"
 reps = 8
 takes = "1m"
@@ -456,7 +459,7 @@ def _custom(name: str, extra: str = "") -> str:
             f"""\
         [[exercises.custom]]
         name = "{name}"
-        kinds = ["posture"]
+        kinds = ["stretch"]
         position = "seated"
         reps = 5
         takes = "1m"

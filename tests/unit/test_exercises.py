@@ -19,7 +19,9 @@ from deskmobility.core.exercises import (
     Gear,
     Position,
     choose_exercise,
+    keep_apart,
     parse_exercise,
+    slugify,
 )
 from deskmobility.core.kinds import ReminderKind
 
@@ -51,7 +53,7 @@ def entry(**changes: object) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": "my-drill",
         "name": "My Drill",
-        "kinds": ["posture"],
+        "kinds": ["stretch"],
         "position": "seated",
         "equipment": [],
         "reps": 8,
@@ -85,11 +87,11 @@ def desk(ex_id: str, *kinds: ReminderKind) -> Exercise:
 
 
 def test_builtin_catalogue_has_all_domain_exercises_and_desk_extras() -> None:
-    names = {exercise.name for exercise in BUILTIN.exercises}
-    assert len(BUILTIN.exercises) == 33
-    assert set(DOMAIN_EXERCISES) <= names
-    assert sum(exercise.fits_at_desk for exercise in BUILTIN.exercises) == 17
-    assert len(BUILTIN.eligible(ReminderKind.HEAD, Gear())) == 5
+    ids = {exercise.id for exercise in BUILTIN.exercises}
+    assert len(BUILTIN.exercises) == 62
+    assert {slugify(name) for name in DOMAIN_EXERCISES} <= ids
+    assert sum(exercise.fits_at_desk for exercise in BUILTIN.exercises) == 43
+    assert len(BUILTIN.eligible(ReminderKind.HEAD, Gear())) == 9
 
 
 def test_builtin_ids_are_unique_and_written_out_in_the_file() -> None:
@@ -118,16 +120,20 @@ def test_head_drills_are_the_neck_exercises() -> None:
     head = {exercise.id for exercise in BUILTIN.eligible(ReminderKind.HEAD, EVERYTHING)}
     assert head == {
         "chin-tuck",
-        "crown-lift",
         "ear-to-shoulder",
         "neck-rotation",
         "levator-stretch",
+        "yes-nods",
+        "side-glides",
+        "front-neck-stretch",
+        "screen-line-up",
+        "eyes-lead-turns",
     }
 
 
-def test_floor_hanging_bench_and_equipment_work_suits_stretch_breaks_only() -> None:
+def test_floor_hanging_bench_wall_doorway_and_equipment_work_suits_stretch_breaks_only() -> None:
     away = [exercise for exercise in BUILTIN.exercises if not exercise.fits_at_desk]
-    assert len(away) == 16
+    assert len(away) == 19
     assert all(exercise.kinds == {ReminderKind.STRETCH} for exercise in away)
 
 
@@ -185,7 +191,7 @@ def test_parse_exercise_reads_every_field() -> None:
     assert exercise == Exercise(
         id="my-drill",
         name="My Drill",
-        kinds=frozenset({ReminderKind.POSTURE}),
+        kinds=frozenset({ReminderKind.STRETCH}),
         position=Position.SEATED,
         equipment=frozenset(),
         reps=8,
@@ -240,7 +246,12 @@ def test_optional_fields_have_defaults() -> None:
         ({"steps": ["1.", "2.", "3.", "4.", "5.", "6."]}, "steps", "2 to 5"),
         ({"steps": ["Fine.", ""]}, "steps", "non-empty"),
         ({"caution": 42}, "caution", "non-empty text"),
-        ({"position": "floor"}, "kinds", "suit only 'stretch'"),
+        ({"position": "floor", "kinds": ["posture"]}, "kinds", "suit only 'stretch'"),
+        ({"position": "standing", "needs": ["wall"], "kinds": ["head"]}, "kinds", "suit only"),
+        ({"needs": ["window"]}, "needs", "unknown value 'window'"),
+        ({"unit": "Deep Breaths"}, "unit", "one short lowercase word"),
+        ({"kinds": ["posture"], "hold": None}, "takes", "long for a posture check-in"),
+        ({"kinds": ["posture"], "position": "standing"}, "position", "done in the chair"),
         ({"equipment": ["band"], "kinds": ["head"]}, "kinds", "suit only 'stretch'"),
     ],
 )
@@ -277,7 +288,7 @@ def test_unknown_values_suggest_the_intended_one() -> None:
 GOOD = """
 [[exercise]]
 name = "Wall Slide"
-kinds = ["posture"]
+kinds = ["stretch"]
 position = "standing"
 reps = 10
 steps = ["Back to the wall.", "Slide the arms up and down."]
@@ -324,7 +335,8 @@ def test_with_extra_replaces_builtin_by_id_and_appends_new_ones() -> None:
     catalog = BUILTIN.with_extra([new, own_tuck])
     assert len(catalog.exercises) == len(BUILTIN.exercises) + 1
     assert catalog.get("chin-tuck") is own_tuck
-    assert catalog.exercises[0] is own_tuck  # keeps the built-in's place
+    place = [e.id for e in BUILTIN.exercises].index("chin-tuck")
+    assert catalog.exercises[place] is own_tuck  # keeps the built-in's place
     assert catalog.exercises[-1] is new
     assert BUILTIN.get("chin-tuck") is not own_tuck  # the original is untouched
 
@@ -376,7 +388,7 @@ def test_bench_position_needs_a_bench_even_without_listed_equipment() -> None:
 def test_stretch_breaks_add_what_the_gear_allows_to_the_desk_moves() -> None:
     desk_ids = {e.id for e in BUILTIN.eligible(ReminderKind.STRETCH, Gear())}
     with_floor = {e.id for e in BUILTIN.eligible(ReminderKind.STRETCH, Gear(floor_space=True))}
-    assert len(desk_ids) == 13
+    assert len(desk_ids) == 19
     assert with_floor - desk_ids == {
         "thread-the-needle",
         "open-book",
@@ -389,7 +401,13 @@ def test_stretch_breaks_add_what_the_gear_allows_to_the_desk_moves() -> None:
         "side-plank-reach-through",
         "prone-extension",
     }
-    assert len(BUILTIN.eligible(ReminderKind.STRETCH, EVERYTHING)) == 29
+    assert len(BUILTIN.eligible(ReminderKind.STRETCH, EVERYTHING)) == 35
+    with_walls = Gear(wall=True, doorway=True)
+    assert {e.id for e in BUILTIN.eligible(ReminderKind.STRETCH, with_walls)} - desk_ids == {
+        "wall-angel",
+        "wall-chest-stretch",
+        "doorway-chest-stretch",
+    }
 
 
 def test_gear_does_not_add_floor_work_to_posture_or_head_reminders() -> None:
@@ -430,19 +448,45 @@ def test_choose_with_a_seeded_rng_is_deterministic() -> None:
 
 def test_choose_skips_everything_already_shown_this_round() -> None:
     head = [e.id for e in BUILTIN.eligible(ReminderKind.HEAD, Gear())]
-    recent = ["cat-cow", *head[:4], "calf-raises"]  # other kinds' ids are ignored
+    recent = ["cat-cow", *head[:-1], "calf-raises"]  # other kinds' ids are ignored
     for seed in range(10):
         rng = seeded(seed)
-        assert choose_exercise(BUILTIN, ReminderKind.HEAD, Gear(), recent, rng).id == head[4]
+        assert choose_exercise(BUILTIN, ReminderKind.HEAD, Gear(), recent, rng).id == head[-1]
 
 
-def test_choose_starts_a_new_round_without_the_last_one() -> None:
+def test_choose_starts_a_new_round_with_those_shown_longest_ago() -> None:
     head = [e.id for e in BUILTIN.eligible(ReminderKind.HEAD, Gear())]
+    assert keep_apart(len(head)) == len(head) - 2
     picks = {
         choose_exercise(BUILTIN, ReminderKind.HEAD, Gear(), head, seeded(seed)).id
         for seed in range(60)
     }
-    assert picks == set(head[:4])
+    assert picks == set(head[:2])
+
+
+@pytest.mark.parametrize(
+    ("size", "apart"), [(1, 0), (2, 1), (3, 1), (4, 2), (8, 6), (9, 7), (16, 12), (20, 15)]
+)
+def test_keep_apart_leaves_two_or_a_quarter_of_the_pool_to_chance(size: int, apart: int) -> None:
+    assert keep_apart(size) == apart
+
+
+@settings(database=None)
+@given(size=st.integers(1, 25), seed=st.integers(0, 2**32), picks=st.integers(1, 80))
+def test_repeats_are_kept_apart_across_rounds(size: int, seed: int, picks: int) -> None:
+    catalog = ExerciseCatalog(tuple(desk(f"drill-{n}", ReminderKind.HEAD) for n in range(size)))
+    rng = seeded(seed)
+    shown: list[str] = []
+    for _ in range(picks):
+        shown.append(choose_exercise(catalog, ReminderKind.HEAD, Gear(), shown, rng).id)
+    for start in range(0, picks, size):  # every round shows each drill once
+        chunk = shown[start : start + size]
+        assert len(set(chunk)) == len(chunk)
+    last_seen: dict[str, int] = {}
+    for index, ex_id in enumerate(shown):
+        if ex_id in last_seen:
+            assert index - last_seen[ex_id] > keep_apart(size)
+        last_seen[ex_id] = index
 
 
 def test_head_reminders_suggest_only_head_drills() -> None:

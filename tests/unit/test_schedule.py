@@ -30,8 +30,8 @@ def plan_settings(
     quiet: tuple[time, time] | None = None,
 ) -> Settings:
     every = {POSTURE: posture, HEAD: head, STRETCH: stretch}
-    return Settings(
-        reminders={kind: ReminderSettings(kind not in off, every[kind]) for kind in ReminderKind},
+    return Settings(  # eye rest, not named, keeps its default: off
+        reminders={kind: ReminderSettings(kind not in off, every[kind]) for kind in every},
         quiet_hours=QuietHours(*quiet) if quiet else None,
     )
 
@@ -298,7 +298,7 @@ def test_a_work_day_with_the_default_intervals(clock: FakeClock) -> None:
     plan = ReminderPlan.start(plan_settings(), clock.now())  # 09:00, 30/20/45 minutes
     _, fired = run_timer(plan, clock, at(17))
     counts = {kind: len(times_of(fired, kind)) for kind in ReminderKind}
-    assert counts == {HEAD: 24, POSTURE: 16, STRETCH: 10}
+    assert counts == {HEAD: 24, POSTURE: 16, STRETCH: 10, ReminderKind.EYES: 0}
     # 50 reminders, 13 of them sharing a notification: every hour head and posture
     # coincide, and at 10:30, 12:00 (all three), 13:30, 15:00 (all three), 16:30 too.
     assert len(fired) == 37
@@ -308,10 +308,24 @@ def test_a_work_day_with_the_default_intervals(clock: FakeClock) -> None:
     assert min(gaps) >= MERGE_WINDOW
 
 
+def test_eye_rest_is_off_by_default_and_runs_on_its_own_timer_when_on(clock: FakeClock) -> None:
+    assert Settings().interval(ReminderKind.EYES) is None
+    on = Settings(reminders={ReminderKind.EYES: ReminderSettings(True, 20 * MIN)})
+    plan = ReminderPlan.start(on, clock.now())
+    assert plan.next_due(ReminderKind.EYES) == at(9, 20)
+    _, fired = run_timer(plan, clock, at(10))
+    # Eye rest falls due with the head reminder (both every 20 minutes): one notification.
+    assert [kinds for _, kinds in fired if ReminderKind.EYES in kinds] == [
+        (HEAD, ReminderKind.EYES),
+        (HEAD, ReminderKind.EYES),
+        (POSTURE, HEAD, ReminderKind.EYES),
+    ]
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     st.lists(st.integers(10, 3 * 3600), min_size=3, max_size=3),
-    st.sets(st.sampled_from(list(ReminderKind)), max_size=2),
+    st.sets(st.sampled_from([POSTURE, HEAD, STRETCH]), max_size=2),
 )
 def test_notifications_are_never_closer_than_the_merge_window(
     seconds: list[int], off: set[ReminderKind]
@@ -319,7 +333,8 @@ def test_notifications_are_never_closer_than_the_merge_window(
     clock = FakeClock()
     every = [timedelta(seconds=n) for n in seconds]
     plan = ReminderPlan.start(plan_settings(*every, off=tuple(off)), clock.now())
-    on = [interval for interval, kind in zip(every, ReminderKind, strict=True) if kind not in off]
+    kinds = (POSTURE, HEAD, STRETCH)
+    on = [interval for interval, kind in zip(every, kinds, strict=True) if kind not in off]
     window = min([MERGE_WINDOW, *(interval / 10 for interval in on)])
     _, fired = run_timer(plan, clock, START + 8 * H, limit=150)
     for (earlier, _), (later, _) in itertools.pairwise(fired):

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from deskmobility.core.stats import summarize
+from deskmobility.core.history import HistoryEvent, HistoryKind
+from deskmobility.core.stats import KindStats, by_kind, summarize
 
 H = timedelta(hours=1)
 
@@ -59,3 +60,23 @@ def test_days_follow_the_local_timezone(clock) -> None:
     late_yesterday = (now - timedelta(hours=9, minutes=30)).astimezone()  # 23:30 local
     summary = summarize([E(late_yesterday, "natural_break")], now, days=2)
     assert [d.breaks for d in summary.days] == [1, 0]
+
+
+def test_by_kind_counts_what_was_shown_and_what_came_of_it() -> None:
+    at = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    events = [
+        HistoryEvent(at, HistoryKind.REMINDER, "posture,head", "x"),
+        HistoryEvent(at, HistoryKind.DONE, "posture,head", "x"),
+        HistoryEvent(at, HistoryKind.REMINDER, "head", "y"),
+        HistoryEvent(at, HistoryKind.LATER, "head", "y"),
+        HistoryEvent(at, HistoryKind.REMINDER, "stretch", "z"),
+        HistoryEvent(at, HistoryKind.EXPIRED, "stretch", "z"),
+        HistoryEvent(at, HistoryKind.MICRO_BREAK_FINISHED, "stretch", "z"),  # not an outcome
+        HistoryEvent(at, HistoryKind.PAUSE),
+    ]
+    assert by_kind(events) == {
+        "head": KindStats(shown=2, done=1, later=1),
+        "posture": KindStats(shown=1, done=1),
+        "stretch": KindStats(shown=1, expired=1),
+    }
+    assert by_kind(events)["head"].acted_on == 2

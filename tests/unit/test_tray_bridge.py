@@ -5,30 +5,33 @@ from __future__ import annotations
 import stat
 import threading
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from deskmobility.adapters.files import example_config
-from deskmobility.app import App
+from deskmobility.adapters.history import HistoryWriter
+from deskmobility.adapters.store import Store
 from deskmobility.tray_bridge import TrayBridge
+from tests.doubles import HandFiredTimer, build_app
 
-from .test_app import HandFiredTimer, RecordingOutbox, settings
+from .test_app import settings
 from .test_app import store as store  # noqa: PLC0414  # the fixture, shared
 
 
 @pytest.fixture
-def bridge(clock, store, tmp_path: Path):
-    app = App(
-        settings=settings(),
-        clock=clock,
-        outbox=RecordingOutbox(),
-        timer=HandFiredTimer(clock),
-        store=store,
-    )
-    app.start()
-    return TrayBridge(app, tmp_path / "conf" / "config.toml", threading.Event())
+def history(store: Store) -> Iterator[HistoryWriter]:
+    writer = HistoryWriter(store.path, lambda title, body: None, store)
+    yield writer
+    writer.close()
+
+
+@pytest.fixture
+def bridge(clock, store: Store, history: HistoryWriter, tmp_path: Path) -> TrayBridge:
+    app, _ = build_app(clock, store, HandFiredTimer(clock), settings())
+    return TrayBridge(app, history, tmp_path / "conf" / "config.toml", threading.Event())
 
 
 def test_ticks_are_remembered_and_reset(bridge: TrayBridge) -> None:
@@ -42,10 +45,20 @@ def test_ticks_are_remembered_and_reset(bridge: TrayBridge) -> None:
     assert not any(entry.checked for entry in bridge.tray_view().checklist)
 
 
+def test_ticks_reach_the_history_file(bridge: TrayBridge, history: HistoryWriter) -> None:
+    bridge.toggle_checklist_item("screen-height")
+    history.close()  # writes what waits, and closes the store
+    reopened, _ = Store.open(history.path)
+    try:
+        assert reopened.checklist() == {"screen-height"}
+    finally:
+        reopened.close()
+
+
 def test_the_view_says_what_is_next_and_counts_todays_breaks(bridge: TrayBridge, clock) -> None:
     view = bridge.tray_view()
     assert view.next_line == "Next: head position at 09:20"
-    assert view.today_line == "Today: 0 breaks"
+    assert view.today_line == "Today: 0 of 0 done, 0 breaks"
     assert view.paused is False
     bridge.start_micro_break()
     assert bridge.tray_view().break_running

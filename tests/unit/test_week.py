@@ -16,7 +16,7 @@ then hold the App to the config:
 
 Times in the script are read on the clock the App sees (``Week.wall``), so after the clock
 is set back an hour the person's "12:30" comes an hour later in true time, as it would.
-The doubles (HandFiredTimer, ScriptedIdle) come from test_app.py; the store is real.
+The doubles (HandFiredTimer, ScriptedIdleWatch) come from tests/doubles.py; the store is real.
 """
 
 from __future__ import annotations
@@ -35,10 +35,12 @@ from deskmobility.adapters.store import Store
 from deskmobility.app import App
 from deskmobility.core.clock import in_zone
 from deskmobility.core.config import QuietHours, ReminderSettings, Settings
+from deskmobility.core.events import Notify
 from deskmobility.core.kinds import ReminderKind
+from deskmobility.core.messages import kinds_in_title
 from deskmobility.core.schedule import MERGE_WINDOW
-
-from .test_app import HandFiredTimer, ScriptedIdle
+from deskmobility.core.state import AppState
+from tests.doubles import HandFiredTimer, ScriptedIdleWatch, StoreHistory
 
 CET = timezone(timedelta(hours=1), "CET")
 CEST = timezone(timedelta(hours=2), "CEST")
@@ -53,7 +55,6 @@ INTERVALS = {
 QUIET = QuietHours(time(18, 0), time(8, 0))
 # A returning person is noticed at the next idle sample, at most a minute later.
 PRESENCE_DELAY = timedelta(minutes=1)
-HEADINGS = {kind.heading: kind for kind in ReminderKind}
 
 
 def week_settings(quiet: QuietHours | None = None) -> Settings:
@@ -144,6 +145,7 @@ class Week:
     store: Store
     quiet: QuietHours | None = None
     idle_aware: bool = True
+    clock_watch: bool = True  # the OS says when its clock is set (Linux: timerfd)
     script_zone: timezone | None = None  # None: the script follows the clock's local zone
     first_day: date = MONDAY  # day 0 of the script
     zone: timezone | ScriptedZone = CET  # the local zone (changed by ``dst``, or scripted)
@@ -155,8 +157,8 @@ class Week:
     def __post_init__(self) -> None:
         zone = self.zone if isinstance(self.zone, ScriptedZone) else ScriptedZone(self.zone)
         self.clock = LocalClock(self.base_clock, zone)
-        self.idle = ScriptedIdle(self.clock)
         self.timer = HandFiredTimer(self.clock)
+        self.idle = ScriptedIdleWatch(self.clock, self.timer)
         self.slept = 0.0
         self._start_mono = self.clock.monotonic()
         self._segment_start: float | None = None
@@ -164,11 +166,11 @@ class Week:
         self._in_quiet = False
         self.at_desk = True
         self.app = App(
-            settings=week_settings(self.quiet),
+            state=AppState.begin(week_settings(self.quiet), self.clock.now()),
             clock=self.clock,
             outbox=self,
             timer=self.timer,
-            store=self.store,
+            history=StoreHistory(self.store),
             idle=self.idle if self.idle_aware else None,
         )
         self.app.start()
@@ -176,12 +178,20 @@ class Week:
 
     # -- the Outbox the App posts to ----------------------------------------------------------
 
-    def post(self, title: str, body: str, timeout: timedelta) -> None:
-        kinds = frozenset(HEADINGS[part] for part in title.split(" + "))  # KeyError: not a reminder
+    def dismiss(self, slot: str) -> None:
+        pass  # nothing stays on screen here
+
+    def post(self, notification: Notify) -> None:
+        title = notification.title
+        kinds = kinds_in_title(title)
+        assert kinds, f"not a reminder: {title!r}"
         self.shown.append(Shown(self.true(), self.clock.now(), kinds))
         # What is shown is in the history already: a crash right after loses nothing seen.
-        last = self.store.history()[-1]
-        assert (last.kind, last.at) == ("reminder", self.clock.now()), last
+        # (Looked up by time: after the clock is set back, it sorts before older events.)
+        now = self.clock.now()
+        last = [e for e in self.store.history(since=now) if e.at == now and e.kind == "reminder"][
+            -1
+        ]
         assert frozenset(ReminderKind(k) for k in (last.reminder or "").split(",")) == kinds
 
     # -- the script -------------------------------------------------------------------------
@@ -231,8 +241,14 @@ class Week:
             self.work_until(day, hhmm)
 
     def set_clock(self, span: timedelta) -> None:
-        """The user (or NTP stepping a wrong clock) moves the wall clock; no time passes."""
+        """The user (or NTP stepping a wrong clock) moves the wall clock; no time passes.
+
+        With ``clock_watch``, the App hears of it at once, as the Linux timerfd watch
+        (adapters/clock_watch.py) tells it; without, only at its next timer.
+        """
         self.clock.jump(span)
+        if self.clock_watch:
+            self.app.clock_changed()
 
     def dst(self, zone: timezone) -> None:
         """A daylight-saving change now: the local offset changes, the instant runs on."""
@@ -534,13 +550,13 @@ def clock_set_back_day(week: Week) -> None:
     office_day(week, 1, suspend_to=None)
 
 
-def test_a_clock_set_back_brings_no_burst_and_delays_reminders_by_at_most_the_change(
+def test_without_a_clock_watch_a_set_back_delays_reminders_by_at_most_the_change(
     clock, week_store
 ) -> None:
-    """What happens today: every timer is armed at a wall-clock time (APScheduler date jobs,
-    like the HandFiredTimer), so after the clock goes back an hour nothing fires, not even
-    the idle check, until the clock reads the old times again: an hour late, then on time."""
-    week = Week(clock, week_store)
+    """Where nothing says the clock was set (Windows and macOS for now), every timer is
+    armed at a wall-clock time, so after the clock goes back an hour nothing fires until
+    the clock reads the old times again: an hour late, then on time, and never a burst."""
+    week = Week(clock, week_store, clock_watch=False)
     clock_set_back_day(week)
     week.check(late_by=HOUR)
     tuesday = [s for s in week.shown if s.at.date() == MONDAY + timedelta(days=1)]
@@ -550,16 +566,10 @@ def test_a_clock_set_back_brings_no_burst_and_delays_reminders_by_at_most_the_ch
     }
 
 
-@pytest.mark.xfail(
-    reason="known bug: the App's plan is in wall time and nothing notices a clock set back "
-    "(suspended_for ignores it), so a reminder due at 10:20 waits until the clock reads 10:20 "
-    "again, whatever the timer does; and APScheduler (adapters/timer.py) re-computes each wait "
-    "from wall time, so after the jump not even the idle check fires for the hour. A fix needs "
-    "the App to shift its plan by a backward jump and a timer waiting on the monotonic clock; "
-    "see docs/reliability.md",
-    strict=True,
-)
 def test_a_clock_set_back_does_not_delay_reminders(clock, week_store) -> None:
+    """The OS says the clock went back an hour: the plan moves back with it, and every
+    reminder still comes its interval after the last in true time."""
     week = Week(clock, week_store)
     clock_set_back_day(week)
     week.check()
+    assert [e.kind for e in week_store.history()].count("clock_set_back") == 1
