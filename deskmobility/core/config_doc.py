@@ -28,6 +28,8 @@ def settings_document(settings: Settings) -> Document:
     }
     exercises: Document = {
         "floor_space": settings.gear.floor_space,
+        "wall_space": settings.gear.wall,
+        "doorway": settings.gear.doorway,
         "equipment": sorted(item.value for item in settings.gear.equipment),
     }
     if settings.custom_exercises:
@@ -48,8 +50,11 @@ def _exercise(exercise: Exercise) -> Document:
     }
     if exercise.equipment:
         table["equipment"] = sorted(item.value for item in exercise.equipment)
+    if exercise.needs:
+        table["needs"] = sorted(need.value for need in exercise.needs)
     if exercise.reps is not None:
         table["reps"] = exercise.reps
+        table["unit"] = exercise.unit
     if exercise.hold is not None:
         table["hold"] = format_duration(exercise.hold)
     table["per_side"] = exercise.per_side

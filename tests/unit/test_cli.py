@@ -234,14 +234,22 @@ def test_config_show_prints_toml_that_check_config_accepts_as_the_same_settings(
     config = tmp_path / "c.toml"
     written = (
         '[reminders.head]\nevery = "15 min"\n[reminders.posture]\nenabled = false\n'
+        '[reminders.eyes]\nenabled = true\nevery = "25m"\n'
         '[quiet_hours]\nstart = "18:30"\nend = "07:00"\n'
-        '[exercises]\nfloor_space = true\nequipment = ["band"]\n'
-        + COLLIDING.split("[[", 2)[1].join(["[[", ""])
+        "[exercises]\nfloor_space = true\nwall_space = true\ndoorway = true\n"
+        'equipment = ["band"]\n'
+        "[[exercises.custom]]\n"
+        'name = "Doorway stretch"\nkinds = ["stretch"]\nposition = "standing"\n'
+        'needs = ["doorway"]\nreps = 4\nunit = "breath"\nhold = "10s"\ntakes = "1m"\n'
+        'caution = "Stop if it pinches."\n'
+        'steps = ["Stand in the doorway.", "Lean through gently."]\n'
+        '[breaks]\nnatural_break = "7m"\nhold_during_fullscreen = false\n'
     )
     config.write_text(written)
     before = config.stat()
+    assert main(["check-config", str(config)]) == 0
     assert main(["config", "show", "--config", str(config)]) == 0
-    shown = capsys.readouterr().out
+    shown = capsys.readouterr().out.split("\n", 1)[1]
     assert config.read_text() == written
     assert config.stat().st_mtime_ns == before.st_mtime_ns
     assert 'every = "15m"' in shown
