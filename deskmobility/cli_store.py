@@ -72,32 +72,69 @@ def _open_store(path: Path) -> Store | None:
 
 
 def checklist(action: str | None, item: str | None) -> int:
-    """Print the checklist with the ticks in the store, or change them."""
-    path = _history_path()
-    if action is None and not path.exists():
-        ticked: frozenset[str] = frozenset()
-    else:
-        from deskmobility.adapters.store import StoreError  # noqa: PLC0415
+    """Print the checklist with its ticks, or change them.
 
-        store = _open_store(path)
-        if store is None:
-            return EXIT_FAILED
-        with closing(store):
-            try:
-                if action == "reset":
-                    store.reset_checklist()
-                elif action is not None and item is not None:
-                    store.set_checklist_item(item, checked=action == "tick")
-                ticked = store.checklist()
-            except StoreError as error:
-                print(error, file=sys.stderr)  # noqa: T201
-                return EXIT_FAILED
-    done = sum(item.id in ticked for item in CHECKLIST)
+    A running app keeps the ticks its tray shows, so it is asked to make the change;
+    with none running, the store is read and written directly.
+    """
+    change = "show" if action is None else action if item is None else f"{action}:{item}"
+    ticked = _ticked_by_the_app(change)
+    if ticked is None:
+        ticked = _ticked_in_the_store(action, item)
+    if isinstance(ticked, int):
+        return ticked
+    done = sum(entry.id in ticked for entry in CHECKLIST)
     print(f"Ergonomic workspace checklist ({done} of {len(CHECKLIST)} set up)")  # noqa: T201
     for entry in CHECKLIST:
         mark = "x" if entry.id in ticked else " "
         print(f"  [{mark}] {entry.id:<14} {entry.label}: {entry.target}")  # noqa: T201
     return EXIT_OK
+
+
+def _ticked_by_the_app(change: str) -> frozenset[str] | int | None:
+    """The ticks after the running app made ``change``; None when no app (that knows how) runs."""
+    from deskmobility.adapters.control import (  # noqa: PLC0415
+        ControlError,
+        NotRunning,
+        key_file_for,
+        send_command,
+    )
+    from deskmobility.adapters.files import Paths  # noqa: PLC0415
+
+    paths = Paths.for_user()
+    request = {"command": "checklist", "change": change}
+    try:
+        reply = send_command(paths.runtime_dirs, request, key_file=key_file_for(paths.state_dir))
+    except NotRunning:
+        return None
+    except ControlError as error:
+        print(f"deskmobility: {error}", file=sys.stderr)  # noqa: T201
+        return EXIT_FAILED
+    ticked = reply.get("ticked")
+    if not reply["ok"] or not isinstance(ticked, list):
+        return None  # an app from before the checklist went over the channel
+    return frozenset(str(item) for item in ticked)
+
+
+def _ticked_in_the_store(action: str | None, item: str | None) -> frozenset[str] | int:
+    path = _history_path()
+    if action is None and not path.exists():
+        return frozenset()
+    from deskmobility.adapters.store import StoreError  # noqa: PLC0415
+
+    store = _open_store(path)
+    if store is None:
+        return EXIT_FAILED
+    with closing(store):
+        try:
+            if action == "reset":
+                store.reset_checklist()
+            elif action is not None and item is not None:
+                store.set_checklist_item(item, checked=action == "tick")
+            return store.checklist()
+        except StoreError as error:
+            print(error, file=sys.stderr)  # noqa: T201
+            return EXIT_FAILED
 
 
 def stats(days: int, as_json: bool, chart: Path | None) -> int:

@@ -27,6 +27,8 @@ EXIT_NOT_RUNNING = 3
 def add_control_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the control commands (core/commands.py's table) and autostart to ``subparsers``."""
     for command in CONTROL_COMMANDS:
+        if not command.on_command_line:
+            continue
         parser = subparsers.add_parser(command.name, help=command.help)
         parser.set_defaults(control_command=command.name)
         argument = command.argument
@@ -45,8 +47,8 @@ def add_control_commands(subparsers: argparse._SubParsersAction[argparse.Argumen
     autostart.set_defaults(control_command="autostart")
 
 
-def _argument_type(parse: Callable[[str], int]) -> Callable[[str], int]:
-    def parsed(text: str) -> int:
+def _argument_type(parse: Callable[[str], object]) -> Callable[[str], object]:
+    def parsed(text: str) -> object:
         try:
             return parse(text)
         except ValueError as error:

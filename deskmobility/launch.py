@@ -180,7 +180,7 @@ def launch(config: Path | None, no_tray: bool) -> int:
     notifications_take_actions = False  # until the notifier says so (issue 10)
     from deskmobility.control_handler import AppControlHandler  # noqa: PLC0415
 
-    server.start(AppControlHandler(app, quit=quit_app))
+    server.start(AppControlHandler(app, quit=quit_app, checklist=history))
     try:
         if not no_tray and not stop.is_set():
             tray = _make_tray(app, history, config, stop)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from deskmobility.core.checklist import CHECKLIST
 from deskmobility.core.durations import DurationError, parse_duration
 
 MAX_PAUSE = timedelta(days=366)
@@ -26,17 +27,22 @@ class Argument:
     field: str
     help: str
     default: str
-    parse: Callable[[str], int]
+    parse: Callable[[str], object]
     check: Callable[[object], str | None]
 
 
 @dataclass(frozen=True)
 class ControlCommand:
-    """A command the running app carries out when asked over the control channel."""
+    """A command the running app carries out when asked over the control channel.
+
+    ``on_command_line`` is False for one a command-line verb of its own sends (the
+    checklist, which works without the app too).
+    """
 
     name: str
     help: str
     argument: Argument | None = None
+    on_command_line: bool = True
 
 
 def pause_seconds(text: str) -> int:
@@ -64,6 +70,22 @@ def check_pause(seconds: object) -> str | None:
     return None
 
 
+CHECKLIST_IDS = tuple(item.id for item in CHECKLIST)
+
+
+def check_checklist_change(change: object) -> str | None:
+    """What is wrong with a checklist change: "show", "reset", "tick:ID" or "untick:ID"."""
+    if change in ("show", "reset"):
+        return None
+    if isinstance(change, str):
+        action, _, item = change.partition(":")
+        if action in ("tick", "untick") and item in CHECKLIST_IDS:
+            return None
+    return '"checklist" needs "show", "reset", "tick:ID" or "untick:ID", ID one of ' + ", ".join(
+        CHECKLIST_IDS
+    )
+
+
 CONTROL_COMMANDS: tuple[ControlCommand, ...] = (
     ControlCommand("break", "start a guided micro-break now"),
     ControlCommand(
@@ -81,6 +103,19 @@ CONTROL_COMMANDS: tuple[ControlCommand, ...] = (
     ControlCommand("resume", "end a pause"),
     ControlCommand("status", "say what the running deskmobility is doing"),
     ControlCommand("quit", "stop the running deskmobility"),
+    ControlCommand(
+        "checklist",
+        "show or change the workspace checklist the tray shows",
+        Argument(
+            name="change",
+            field="change",
+            help='"show", "reset", "tick:ID" or "untick:ID"',
+            default="show",
+            parse=str,
+            check=check_checklist_change,
+        ),
+        on_command_line=False,
+    ),
 )
 BY_NAME = {command.name: command for command in CONTROL_COMMANDS}
 COMMANDS = (*BY_NAME, PING)

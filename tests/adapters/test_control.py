@@ -639,3 +639,40 @@ def test_app_handler_carries_out_each_command() -> None:
         ],
     }
     json.dumps(status)  # it goes over the wire as is
+
+
+class TickedInMemory:
+    """Stands in for the app's history writer, which keeps the ticks the tray shows."""
+
+    def __init__(self) -> None:
+        self.ticked: set[str] = set()
+
+    def checklist(self) -> frozenset[str]:
+        return frozenset(self.ticked)
+
+    def set_checklist_item(self, item_id: str, checked: bool) -> None:
+        (self.ticked.add if checked else self.ticked.discard)(item_id)
+
+    def reset_checklist(self) -> None:
+        self.ticked.clear()
+
+
+def test_app_handler_changes_the_checklist_and_redraws_the_tray() -> None:
+    app = StandInApp()
+    redraws: list[int] = []
+    app.on_change = [lambda: redraws.append(1)]  # type: ignore[attr-defined]
+    ticks = TickedInMemory()
+    handler = AppControlHandler(app, lambda: None, checklist=ticks)  # type: ignore[arg-type]
+
+    assert handler.handle({"command": "checklist", "change": "tick:chair"})["ticked"] == ["chair"]
+    assert handler.handle({"command": "checklist", "change": "tick:footrest"})["ok"] is True
+    assert handler.handle({"command": "checklist", "change": "untick:chair"})["ticked"] == [
+        "footrest"
+    ]
+    assert handler.handle({"command": "checklist", "change": "show"})["ticked"] == ["footrest"]
+    assert handler.handle({"command": "checklist", "change": "reset"})["ticked"] == []
+    refused = handler.handle({"command": "checklist", "change": "tick:sofa"})
+
+    assert len(redraws) == 4  # every change, not the look
+    assert refused["ok"] is False
+    assert "tick:ID" in str(refused["message"])

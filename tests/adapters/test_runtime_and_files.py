@@ -241,6 +241,30 @@ def test_history_state_and_logs_are_private_and_wider_ones_are_tightened(
     assert stat.S_IMODE(config.stat().st_mode) == 0o644  # the user's own file is theirs
 
 
+# -- issue 9, defect 3: the checklist from the command line, with the app running -------
+
+
+def test_checklist_changes_go_through_the_running_app_and_reach_the_store(
+    apps: list[RunningApp],
+) -> None:
+    env = home_env()
+    app = RunningApp(env=env)
+    apps.append(app)
+    app.wait_up()
+
+    assert cli("checklist", "tick", "chair", env=env).returncode == 0
+    assert cli("checklist", "tick", "footrest", env=env).returncode == 0
+    assert cli("checklist", "untick", "footrest", env=env).returncode == 0
+    shown = cli("checklist", env=env).stdout
+    assert app.quit()[0] == 0
+    after = cli("checklist", env=env).stdout  # no app now: read from the store
+
+    assert "[x] chair" in shown
+    assert "[ ] footrest" in shown
+    assert "(1 of 6 set up)" in shown
+    assert after == shown
+
+
 # -- issue 12: nothing on the running app's path that only a verb or Windows needs ------
 
 ONLY_FOR_VERBS_OR_WINDOWS = {
