@@ -4,18 +4,18 @@
   LOCAL_PEERCRED on macOS; elsewhere the OS cannot say.
 * Bounded socket I/O for the keyed channel's connections: SO_RCVTIMEO/SO_SNDTIMEO on POSIX.
 * The instance lock: ``flock`` on POSIX, ``msvcrt.locking`` on Windows.
+* The folders: ours, private, not a link; and the channel's errors.
 """
 
 from __future__ import annotations
 
 import os
 import socket
+import stat
 import struct
 import sys
-from typing import TYPE_CHECKING, Protocol, Self
-
-if TYPE_CHECKING:
-    from pathlib import Path
+from pathlib import Path
+from typing import Protocol, Self
 
 # macOS <sys/un.h> and <sys/ucred.h>; Python's socket module does not name them.
 _SOL_LOCAL = 0
@@ -98,3 +98,63 @@ class InstanceLock:
             msvcrt.locking(self._fd, msvcrt.LK_UNLCK, 1)
         os.close(self._fd)  # on POSIX closing drops the flock
         self._fd = -1
+
+
+# --- folders, keys and errors -----------------------------------------------------------
+
+
+class ControlError(Exception):
+    """The control channel failed; the message says how."""
+
+
+class NotRunning(ControlError):  # noqa: N818  # the name says it: `except NotRunning`
+    """Nothing answers at the control address."""
+
+    def __init__(self, message: str = "deskmobility is not running") -> None:
+        super().__init__(message)
+
+
+class PassedOverError(ControlError):
+    """A folder that cannot be the one our app uses (another user's)."""
+
+
+def private_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if os.name == "posix":
+            if folder.is_symlink():
+                raise ControlError(f"{folder} is a symbolic link; not using it")
+            check_owner(folder)
+            if stat.S_IMODE(folder.stat().st_mode) != 0o700:  # noqa: PLR2004
+                folder.chmod(0o700)
+    except OSError as error:
+        raise ControlError(f"cannot use {folder}: {error.strerror or error}") from None
+
+
+def check_owner(folder: Path) -> None:
+    """Refuse a folder another user made (e.g. a squatted /tmp fallback runtime dir)."""
+    try:
+        info = folder.lstat()
+    except FileNotFoundError:
+        raise NotRunning from None
+    if info.st_uid != os.getuid():
+        raise PassedOverError(f"{folder} belongs to another user; not using it")
+
+
+def lock_instance(path: Path) -> InstanceLock | None:
+    try:
+        return InstanceLock.try_acquire(path)
+    except OSError as error:
+        raise ControlError(f"cannot open the instance lock {path}: {error.strerror}") from None
+
+
+def read_key(key_file: Path) -> bytes:
+    try:
+        key = key_file.read_bytes()
+    except FileNotFoundError:
+        raise NotRunning from None  # the server writes it when it starts
+    except OSError as error:
+        raise ControlError(f"cannot read the control key {key_file}: {error}") from None
+    if len(key) < 32:  # noqa: PLR2004  # the key is 32 random bytes
+        raise ControlError(f"the control key {key_file} is damaged; restart deskmobility")
+    return key

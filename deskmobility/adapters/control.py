@@ -25,16 +25,30 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
-import stat
-import sys
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, Self
 
-from deskmobility.adapters._control_os import InstanceLock
+from deskmobility.adapters._control_client import (
+    CLIENT_TIMEOUT,
+    KEY_NAME,
+    LOCK_NAME,
+    MAX_MESSAGE,
+    SOCKET_NAME,
+    Folders,
+    address_for,
+    key_file_for,
+    send_command,
+)
+from deskmobility.adapters._control_client import folders as folder_list
+from deskmobility.adapters._control_os import (
+    ControlError,
+    InstanceLock,
+    NotRunning,
+    lock_instance,
+    private_folder,
+)
 from deskmobility.core.commands import COMMANDS, PING, check_request
 
 log = logging.getLogger(__name__)
@@ -42,35 +56,20 @@ log = logging.getLogger(__name__)
 __all__ = [
     "CLIENT_TIMEOUT",
     "COMMANDS",
+    "KEY_NAME",
+    "LOCK_NAME",
     "MAX_MESSAGE",
+    "SOCKET_NAME",
     "AlreadyRunning",
     "ControlError",
     "ControlHandler",
     "ControlServer",
     "NotRunning",
+    "address_for",
     "check_request",
     "key_file_for",
     "send_command",
 ]
-
-MAX_MESSAGE = 64 * 1024
-CLIENT_TIMEOUT = 2.0  # for a whole request, from connect to the last byte
-SOCKET_NAME = "control.sock"
-LOCK_NAME = "instance.lock"
-KEY_NAME = "control.key"
-
-Folders = Path | Sequence[Path]
-
-
-class ControlError(Exception):
-    """The control channel failed; the message says how."""
-
-
-class NotRunning(ControlError):  # noqa: N818  # the name says it: `except NotRunning`
-    """Nothing answers at the control address."""
-
-    def __init__(self, message: str = "deskmobility is not running") -> None:
-        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -95,89 +94,6 @@ class ControlHandler(Protocol):
 class _Transport(Protocol):
     def start(self) -> None: ...
     def close(self, timeout: float = ...) -> None: ...
-
-
-def key_file_for(state_dir: Path, platform: str = sys.platform) -> Path | None:
-    """Where the channel's key lives: a file on Windows; None elsewhere (the kernel vouches)."""
-    return state_dir / KEY_NAME if platform == "win32" else None
-
-
-def address_for(runtime_dir: Path, platform: str = sys.platform) -> tuple[str, str]:
-    """The listening address and its multiprocessing family for this user."""
-    if platform == "win32":
-        import getpass  # noqa: PLC0415
-
-        user = re.sub(r"[^A-Za-z0-9._-]", "_", getpass.getuser())
-        return rf"\\.\pipe\deskmobility-{user}", "AF_PIPE"
-    return str(runtime_dir / SOCKET_NAME), "AF_UNIX"
-
-
-def _folders(runtime_dirs: Folders) -> list[Path]:
-    return [runtime_dirs] if isinstance(runtime_dirs, Path) else list(runtime_dirs)
-
-
-def send_command(
-    runtime_dirs: Folders,
-    request: Mapping[str, object],
-    timeout: float = 3.0,
-    *,
-    key_file: Path | None = None,
-) -> dict[str, object]:
-    """Send one request to the running app and return its reply, within ``timeout`` in all.
-
-    Raises NotRunning when nothing listens, ControlError for anything else that goes wrong.
-    """
-    payload = json.dumps(dict(request)).encode()
-    deadline = time.monotonic() + timeout
-    key = _read_key(key_file) if key_file is not None else None
-    passed_over: list[str] = []
-    for folder in _folders(runtime_dirs):
-        try:
-            data = _exchange(folder, payload, deadline, key)
-        except NotRunning:
-            continue
-        except _PassedOverError as error:
-            passed_over.append(str(error))
-            continue
-        except TimeoutError:
-            raise ControlError(f"no answer within {timeout:g} s") from None
-        except EOFError as error:
-            raise ControlError(str(error) or "the connection closed without a reply") from None
-        except OSError as error:
-            raise ControlError(f"the connection to deskmobility failed: {error}") from None
-        return _parse_reply(data)
-    if passed_over:
-        raise NotRunning(f"deskmobility is not running ({'; '.join(passed_over)})")
-    raise NotRunning
-
-
-class _PassedOverError(ControlError):
-    """A folder that cannot be the one our app uses (another user's)."""
-
-
-def _exchange(folder: Path, payload: bytes, deadline: float, key: bytes | None) -> bytes:
-    address, family = address_for(folder)
-    if family == "AF_UNIX":
-        _check_owner(folder)
-    try:
-        if key is None and family == "AF_UNIX":
-            from deskmobility.adapters import _control_unix  # noqa: PLC0415
-
-            return _control_unix.exchange(Path(address), payload, deadline, MAX_MESSAGE)
-        if key is None:
-            raise ControlError("the control channel needs its key on this system")
-        from deskmobility.adapters import _control_keyed  # noqa: PLC0415
-
-        try:
-            return _control_keyed.exchange(
-                address, family, key, payload, deadline=deadline, limit=MAX_MESSAGE
-            )
-        except _control_keyed.HandshakeError as error:
-            raise ControlError(str(error)) from None
-    except (FileNotFoundError, ConnectionRefusedError):
-        raise NotRunning from None
-    except PermissionError as error:
-        raise _PassedOverError(str(error)) from None
 
 
 class ControlServer:
@@ -210,10 +126,10 @@ class ControlServer:
         up. A socket left by a crash is unlinked once nothing answers a ping on it.
         Raises ControlError, with every folder's reason, when no folder can be used.
         """
-        folders = _folders(runtime_dirs)
+        folders = folder_list(runtime_dirs)
         lock_file = lock_file or folders[0] / LOCK_NAME
-        _private_folder(lock_file.parent)
-        lock = _lock_instance(lock_file)
+        private_folder(lock_file.parent)
+        lock = lock_instance(lock_file)
         pong = _ping(folders, key_file)
         if lock is None or pong is not None:
             if lock is not None:  # the lock file was deleted under a running instance
@@ -241,7 +157,7 @@ class ControlServer:
 
     @classmethod
     def _serve_in(cls, folder: Path, lock: InstanceLock, key_file: Path | None) -> Self:
-        _private_folder(folder)
+        private_folder(folder)
         address = address_for(folder)
         try:
             key = _new_key(key_file) if key_file is not None else None
@@ -331,20 +247,6 @@ class ControlServer:
         return reply
 
 
-def _parse_reply(data: bytes) -> dict[str, object]:
-    try:
-        reply = json.loads(data)
-    except (ValueError, RecursionError):
-        reply = None
-    if (
-        not isinstance(reply, dict)
-        or not isinstance(reply.get("ok"), bool)
-        or not isinstance(reply.get("message"), str)
-    ):
-        raise ControlError("deskmobility sent a reply this version cannot read")
-    return reply
-
-
 def _ping(folders: Sequence[Path], key_file: Path | None) -> dict[str, object] | None:
     try:
         return send_command(folders, {"command": PING}, timeout=1.0, key_file=key_file)
@@ -364,45 +266,3 @@ def _new_key(key_file: Path) -> bytes:
     from deskmobility.adapters._control_keyed import new_key  # noqa: PLC0415
 
     return new_key(key_file)
-
-
-def _read_key(key_file: Path) -> bytes:
-    try:
-        key = key_file.read_bytes()
-    except FileNotFoundError:
-        raise NotRunning from None  # the server writes it when it starts
-    except OSError as error:
-        raise ControlError(f"cannot read the control key {key_file}: {error}") from None
-    if len(key) < 32:  # noqa: PLR2004  # the key is 32 random bytes
-        raise ControlError(f"the control key {key_file} is damaged; restart deskmobility")
-    return key
-
-
-def _private_folder(folder: Path) -> None:
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if os.name == "posix":
-            if folder.is_symlink():
-                raise ControlError(f"{folder} is a symbolic link; not using it")
-            _check_owner(folder)
-            if stat.S_IMODE(folder.stat().st_mode) != 0o700:  # noqa: PLR2004
-                folder.chmod(0o700)
-    except OSError as error:
-        raise ControlError(f"cannot use {folder}: {error.strerror or error}") from None
-
-
-def _check_owner(folder: Path) -> None:
-    """Refuse a folder another user made (e.g. a squatted /tmp fallback runtime dir)."""
-    try:
-        info = folder.lstat()
-    except FileNotFoundError:
-        raise NotRunning from None
-    if info.st_uid != os.getuid():
-        raise _PassedOverError(f"{folder} belongs to another user; not using it")
-
-
-def _lock_instance(path: Path) -> InstanceLock | None:
-    try:
-        return InstanceLock.try_acquire(path)
-    except OSError as error:
-        raise ControlError(f"cannot open the instance lock {path}: {error.strerror}") from None

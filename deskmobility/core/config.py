@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 
 from deskmobility.core.budgets import budget_problems
-from deskmobility.core.durations import DurationError, format_duration, parse_duration
+from deskmobility.core.config_limits import (
+    control_character_problems,
+    exercise_too_long,
+    shown_key,
+)
+from deskmobility.core.durations import DurationError, parse_duration
 from deskmobility.core.exercises import Exercise, ExerciseError, parse_exercise
 from deskmobility.core.kinds import ReminderKind
 from deskmobility.core.places import Equipment, Gear
@@ -118,18 +123,11 @@ def _dotted(path: KeyPath) -> str:
     out = ""
     for part in path:
         out += (
-            f"[{part}]" if isinstance(part, int) else (f".{_shown(part)}" if out else _shown(part))
+            f"[{part}]"
+            if isinstance(part, int)
+            else (f".{shown_key(part)}" if out else shown_key(part))
         )
     return out
-
-
-_SHOWN_KEY = 60
-
-
-def _shown(key: str) -> str:
-    """A key as a message can carry it: control characters escaped, a long one shortened."""
-    key = _CONTROL.sub(lambda found: f"\\u{ord(found.group()):04x}", key)
-    return key if len(key) <= _SHOWN_KEY else key[: _SHOWN_KEY - 3] + "..."
 
 
 class _Checker:
@@ -277,11 +275,6 @@ def _exercises(check: _Checker, doc: Mapping[str, object]) -> tuple[Gear, tuple[
     return gear, tuple(custom)
 
 
-# A micro-break is minutes long; the bound also keeps a notification's time-out (D-Bus
-# milliseconds in an int32) and the break's end time far from overflowing.
-MAX_EXERCISE_TIME = timedelta(minutes=30)
-
-
 def _exercise_fits(
     check: _Checker,
     path: KeyPath,
@@ -290,13 +283,10 @@ def _exercise_fits(
     seen: Mapping[str, KeyPath],
 ) -> bool:
     """Bounds and a unique id for a custom exercise that parsed; False after a problem."""
-    limit = format_duration(MAX_EXERCISE_TIME)
-    for key, span in (("hold", exercise.hold), ("takes", exercise.takes)):
-        if span is not None and span > MAX_EXERCISE_TIME:
-            check.problem(
-                (*path, key), f"{entry[key]!r} is too long for a break; use at most {limit}"
-            )
-            return False
+    too_long = exercise_too_long(entry, exercise)
+    if too_long is not None:
+        check.problem((*path, too_long[0]), too_long[1])
+        return False
     first = seen.get(exercise.id)
     if first is None:
         return True
@@ -342,7 +332,7 @@ def parse_settings(text: str, source: str) -> Settings:
             [Problem(source, None, "", f"cannot be read as TOML: {reason}")]
         ) from None
     check = _Checker(source, text)
-    _control_characters(check, doc, ())
+    control_character_problems(doc, (), check.problem)
     for key in doc:
         if key not in _TOP:
             check.unknown((), key, _TOP)
@@ -364,26 +354,6 @@ def parse_settings(text: str, source: str) -> Settings:
         hold_during_do_not_disturb=dnd,
         hold_during_fullscreen=fullscreen,
     )
-
-
-# C0 and C1 control characters and DEL, but tab and line ends: a NUL stops every
-# notification (D-Bus strings cannot hold one) and the others are invisible in a menu.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def _control_characters(check: _Checker, value: object, path: KeyPath) -> None:
-    """A problem for every key or text value holding a control character (TOML escapes allow it)."""
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            if _CONTROL.search(key):
-                check.problem((*path, key), "the key contains a control character; remove it")
-            _control_characters(check, inner, (*path, key))
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            _control_characters(check, inner, (*path, index))
-    elif isinstance(value, str) and (found := _CONTROL.search(value)):
-        code = f"U+{ord(found.group()):04X}"
-        check.problem(path, f"contains the control character {code}; remove it")
 
 
 def parse_settings_bytes(data: bytes, source: str) -> Settings:
