@@ -459,6 +459,69 @@ def test_keyed_channel_round_trip_and_a_wrong_key_is_refused(
     assert isinstance(again, AlreadyRunning)
 
 
+def test_keyed_channel_serves_others_while_one_client_stays_silent(
+    runtime_dir: Path, tmp_path: Path, start_server
+) -> None:
+    # The keyed channel is what Windows runs; here on Linux, with a key file.
+    key = tmp_path / "state" / "control.key"
+    start_server(runtime_dir, str(key))
+    with socket.socket(socket.AF_UNIX) as silent:
+        silent.connect(str(runtime_dir / "control.sock"))
+        began = time.monotonic()
+        reply = send_command(runtime_dir, {"command": "status"}, key_file=key)
+        waited = time.monotonic() - began
+
+    assert reply["calls"] == ["status"]
+    assert waited < 1.0
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to serve as another user")
+def test_a_client_refuses_a_socket_served_by_another_user() -> None:
+    base = Path(tempfile.mkdtemp(prefix="dm-peer-"))
+    try:
+        runtime = base / "rt"
+        runtime.mkdir(mode=0o700)
+        base.chmod(0o711)
+        runtime.chmod(0o777)  # let the stranger bind in our folder, then close it again
+        stranger = subprocess.Popen(
+            [sys.executable, "-I", "-c", STRANGE_SERVER, str(runtime / "control.sock")],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert stranger.stdout is not None
+            assert stranger.stdout.readline().strip() == "listening"
+            runtime.chmod(0o700)
+            with pytest.raises(NotRunning, match="served by uid 65534"):
+                send_command(runtime, {"command": "quit"})
+        finally:
+            stranger.kill()
+            stranger.communicate(timeout=10)
+    finally:
+        subprocess.run(["rm", "-rf", str(base)], check=True)
+
+
+# Becomes nobody, then serves a socket that answers anything with "ok".
+STRANGE_SERVER = textwrap.dedent(
+    """
+    import os, socket, struct, sys
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(sys.argv[1])
+    os.chmod(sys.argv[1], 0o777)
+    server.listen(4)
+    print("listening", flush=True)
+    while True:
+        conn, _ = server.accept()
+        reply = b'{"ok": true, "message": "obeyed"}'
+        conn.sendall(struct.pack("!i", len(reply)) + reply)
+        conn.close()
+    """
+)
+
+
 # -- the command line, run in a child process against a server in this one ---------------
 
 

@@ -17,7 +17,7 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deskmobility.adapters.files import Paths, load_config
+from deskmobility.adapters.files import Paths, load_config, runtime_dirs
 from deskmobility.core.config import (
     ConfigError,
     Problem,
@@ -683,6 +683,18 @@ def test_tests_never_see_the_real_users_files(tmp_path_factory: pytest.TempPathF
     paths = Paths.for_user()
     for folder in (paths.config_file, paths.state_dir, paths.data_dir, paths.runtime_dir):
         assert home in folder.parents
+
+
+def test_runtime_folders_are_xdg_then_the_state_folder_never_tmp(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    linux = "linux"
+    assert runtime_dirs(state, {"XDG_RUNTIME_DIR": "/run/user/7"}, linux) == (
+        Path("/run/user/7/deskmobility"),
+        state / "run",
+    )
+    assert runtime_dirs(state, {}, linux) == (state / "run",)
+    assert runtime_dirs(state, {"XDG_RUNTIME_DIR": "relative/dir"}, linux) == (state / "run",)
+    assert runtime_dirs(state, {"XDG_RUNTIME_DIR": ""}, linux) == (state / "run",)
 
 
 def test_no_config_file_means_defaults(tmp_path: Path) -> None:
