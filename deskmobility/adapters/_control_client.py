@@ -93,7 +93,10 @@ def _exchange(folder: Path, payload: bytes, deadline: float, key: bytes | None) 
         if key is None and family == "AF_UNIX":
             from deskmobility.adapters import _control_unix  # noqa: PLC0415
 
-            return _control_unix.exchange(Path(address), payload, deadline, MAX_MESSAGE)
+            try:
+                return _control_unix.exchange(Path(address), payload, deadline, MAX_MESSAGE)
+            except _control_unix.PathTooLongError:
+                raise NotRunning from None  # no server can have bound there either
         if key is None:
             raise ControlError("the control channel needs its key on this system")
         from deskmobility.adapters import _control_keyed  # noqa: PLC0415

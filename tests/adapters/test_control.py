@@ -38,6 +38,7 @@ from deskmobility.adapters.control import (
 )
 from deskmobility.control_cli import add_control_commands, run_control_command
 from deskmobility.control_handler import AppControlHandler
+from deskmobility.core.commands import CONTROL_COMMANDS, check_request
 from deskmobility.core.kinds import ReminderKind
 from deskmobility.core.status import Status
 
@@ -739,3 +740,26 @@ def test_app_handler_changes_the_checklist_and_redraws_the_tray() -> None:
     assert len(redraws) == 4  # every change, not the look
     assert refused["ok"] is False
     assert "tick:ID" in str(refused["message"])
+
+
+def test_the_handler_carries_out_every_command_of_the_table() -> None:
+    app = StandInApp()
+    app.on_change = []  # type: ignore[attr-defined]
+    handler = AppControlHandler(app, lambda: None, checklist=TickedInMemory())  # type: ignore[arg-type]
+    for command in CONTROL_COMMANDS:
+        request: dict[str, object] = {"command": command.name}
+        if command.argument is not None:
+            request[command.argument.field] = command.argument.parse(command.argument.default)
+        assert check_request(request) is None, request
+        reply = handler.handle(request)
+        assert reply["ok"] is True, (command.name, reply)
+
+
+def test_the_command_line_offers_the_tables_commands_with_their_help() -> None:
+    parser = argparse.ArgumentParser(prog="deskmobility")
+    add_control_commands(parser.add_subparsers(dest="command"))
+    for command in CONTROL_COMMANDS:
+        if command.on_command_line:
+            args = parser.parse_args([command.name])
+            assert args.control_command == command.name
+            assert command.help in parser.format_help()
