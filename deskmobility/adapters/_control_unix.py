@@ -199,7 +199,13 @@ class UnixServer:
         try:
             while not self._closing.is_set():
                 for key, mask in self._selector.select(self._wait()):
-                    self._event(key.fileobj, mask)
+                    try:
+                        self._event(key.fileobj, mask)
+                    except Exception:  # one request's failure must not end the serving
+                        log.exception("control: a request failed")
+                        for client in list(self._clients.values()):
+                            if client.sock is key.fileobj:
+                                self._drop(client)
                 self._expire()
         except Exception:
             log.exception("control: the server stopped")
