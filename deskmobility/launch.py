@@ -223,7 +223,9 @@ def _build_app(paths: Paths, config: Path) -> tuple[App, HistoryWriter, list[Cal
     settings, config_error = read_settings(config, paths.state_dir)
     store, store_message = open_store(paths.data_dir)
     clock = SystemClock()
-    state = _first_state(settings, store, clock.now())
+    # A temporary history (the real one cannot be written) cannot say whether this is the
+    # first start: no welcome then, rather than one on every start until it is fixed.
+    state = _first_state(settings, store, clock.now(), may_welcome=store_message is None)
 
     def tell(title: str, body: str) -> None:
         # The writer tells of trouble only after a write, and writes come only from the App.
@@ -263,7 +265,9 @@ def _build_app(paths: Paths, config: Path) -> tuple[App, HistoryWriter, list[Cal
     return app, history, closers
 
 
-def _first_state(settings: Settings, store: Store | None, now: datetime) -> AppState:
+def _first_state(
+    settings: Settings, store: Store | None, now: datetime, *, may_welcome: bool
+) -> AppState:
     """The state to start from: the saved pause, recent exercises and today's tally."""
     from deskmobility.adapters.store import StoreError  # noqa: PLC0415
     from deskmobility.core.history import HistoryKind  # noqa: PLC0415
@@ -279,7 +283,7 @@ def _first_state(settings: Settings, store: Store | None, now: datetime) -> AppS
             paused_until=store.paused_until(),
             recent={kind: store.recent_exercises(kind.value) for kind in ReminderKind},
             today=store.history(since=midnight),
-            first_run=not store.has_event(HistoryKind.WELCOME),
+            first_run=may_welcome and not store.has_event(HistoryKind.WELCOME),
         )
     except StoreError as error:  # locked since it opened: start afresh, lose nothing stored
         log.warning("%s; starting without the saved pause and recent exercises", error)

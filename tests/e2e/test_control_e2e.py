@@ -48,8 +48,8 @@ def test_commands_drive_the_running_app(desktop: Desktop, tmp_path: Path) -> Non
     assert json.loads(_cli(desktop, "status", "--json").stdout)["paused"] is False
 
     assert _cli(desktop, "break").returncode == 0
-    [note] = desktop.wait_for_notifications(lambda n: n.summary.startswith("Micro-break: "))
-    assert "1. " in note.body
+    [note] = desktop.wait_for_notifications(lambda n: n.summary.startswith("Step 1 of "))
+    assert note.actions == ["stop", "Stop", "done", "Done"]
 
     assert _cli(desktop, "quit").returncode == 0
     assert app.wait(timeout=10) == 0

@@ -177,7 +177,7 @@ def test_the_icon_docks_again_when_the_tray_host_comes_back(
     clicked = desktop.mark()
     desktop.click(x, y)  # the icon that came back is live: a left click starts a micro-break
     desktop.wait_for_notifications(
-        lambda n: _from_app(n) and n.summary.startswith("Micro-break: "), since=clicked
+        lambda n: _from_app(n) and n.summary.startswith("Step 1 of "), since=clicked
     )
     assert not [line for line in user.lines() if "Traceback" in line], user.tail()
     assert desktop.stop_process(app, signal.SIGTERM) == 0

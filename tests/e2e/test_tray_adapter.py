@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from PIL import Image
 
+from deskmobility.core.checklist import CHECKLIST
+
 from .desktop import missing_programs
 from .processes import DesktopError, wait_until
 from .tray_screen import (
@@ -217,7 +219,7 @@ def test_right_click_menu_and_checklist_submenu_are_legible_and_toggle(
           "menu.png")  # fmt: skip
     hover(desktop, menu["Ergonomic"].x, menu["Ergonomic"].y)
     labels = ["Desk", "Screen", "Elbow", "Chair", "Back", "Footrest", "Reset"]
-    targets = ["Forearms", "Top", "Elbows", "Seat", "Firm", "Something"]  # first word of each
+    targets = [item.target.split()[0] for item in CHECKLIST]  # the first word of each
     sub = read(desktop, labels + targets, "menu-checklist.png")
 
     click(desktop, sub["Desk"].x, sub["Desk"].y)
