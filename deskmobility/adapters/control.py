@@ -127,9 +127,7 @@ class ControlServer:
         Raises ControlError, with every folder's reason, when no folder can be used.
         """
         folders = folder_list(runtime_dirs)
-        lock_file = lock_file or folders[0] / LOCK_NAME
-        private_folder(lock_file.parent)
-        lock = lock_instance(lock_file)
+        lock = _lock([lock_file] if lock_file else [], folders)
         pong = _ping(folders, key_file)
         if lock is None or pong is not None:
             if lock is not None:  # the lock file was deleted under a running instance
@@ -245,6 +243,26 @@ class ControlServer:
             log.exception("control: %s failed", request["command"])
             return _error(f"{request['command']} failed inside deskmobility; see its log")
         return reply
+
+
+def _lock(preferred: list[Path], folders: Sequence[Path]) -> InstanceLock | None:
+    """The instance lock (None: another process holds it), in the first folder that can hold it.
+
+    A state folder that cannot be written (read-only, immutable) must not stop the app:
+    the lock then goes to a runtime folder, as before it had a place of its own.
+    """
+    passed_over: list[str] = []
+    for path in [*preferred, *(folder / LOCK_NAME for folder in folders)]:
+        try:
+            private_folder(path.parent)
+            lock = lock_instance(path)
+        except ControlError as error:
+            passed_over.append(str(error))
+            continue
+        if passed_over:
+            log.warning("instance lock in %s; passed over %s", path, "; ".join(passed_over))
+        return lock
+    raise ControlError("no folder can hold the instance lock: " + "; ".join(passed_over))
 
 
 def _ping(folders: Sequence[Path], key_file: Path | None) -> dict[str, object] | None:
