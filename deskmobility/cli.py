@@ -72,7 +72,11 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         # Answered before building the parser, which costs most of a --version run.
         print(f"deskmobility {__version__}")
         return 0
-    args = _parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    run = _run_arguments(words)
+    if run is not None:  # the running app needs none of the verbs' modules
+        return _run(run.config, run.no_tray)
+    args = _parser().parse_args(words)
     if getattr(args, "control_command", None):
         from deskmobility.control_cli import run_control_command  # noqa: PLC0415
 
@@ -88,6 +92,23 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         "checklist": lambda: checklist(args.checklist_action, getattr(args, "item", None)),
     }
     return commands[args.command or "run"]()
+
+
+def _run_arguments(words: list[str]) -> argparse.Namespace | None:
+    """``run`` and its options, parsed without building the whole parser; None otherwise.
+
+    Anything else (a verb, --help, a mistake) goes to the full parser, which says it all.
+    """
+    rest = words[1:] if words[:1] == ["run"] else words
+    if any(not word.startswith("--") or word in ("--help", "--version") for word in rest[:1]):
+        return None
+    parser = argparse.ArgumentParser(prog="deskmobility", add_help=False, exit_on_error=False)
+    _run_options(parser)
+    try:
+        args, extra = parser.parse_known_args(rest)
+    except argparse.ArgumentError:
+        return None
+    return None if extra else args
 
 
 def _run(config: Path | None, no_tray: bool) -> int:

@@ -274,6 +274,8 @@ ONLY_FOR_VERBS_OR_WINDOWS = {
     "getpass",
     "tomli_w",
     "deskmobility.adapters._control_keyed",
+    "deskmobility.cli_store",
+    "deskmobility.control_cli",
     "deskmobility.adapters.autostart",
     "deskmobility.adapters.chart",
     "deskmobility.core.config_doc",
