@@ -14,8 +14,6 @@ from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from deskmobility.core.checklist import CHECKLIST
-
 if TYPE_CHECKING:
     from deskmobility.adapters.store import Store
     from deskmobility.core.stats import Summary
@@ -28,10 +26,11 @@ def add_store_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     """Add ``stats`` and ``checklist`` (with tick, untick, reset) to ``commands``."""
     checklist = commands.add_parser("checklist", help="the ergonomic workspace checklist")
     actions = checklist.add_subparsers(dest="checklist_action", metavar="ACTION")
-    ids = [item.id for item in CHECKLIST]
     for name, text in (("tick", "mark an item as set up"), ("untick", "clear an item's tick")):
         action = actions.add_parser(name, help=text)
-        action.add_argument("item", choices=ids, metavar="ITEM", help=f"one of {', '.join(ids)}")
+        action.add_argument(
+            "item", type=_item_id, metavar="ITEM", help="an item's id, as `checklist` lists them"
+        )
     actions.add_parser("reset", help="clear every tick")
 
     stats = commands.add_parser("stats", help="breaks per day, micro-breaks, streak")
@@ -40,6 +39,17 @@ def add_store_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     stats.add_argument(
         "--chart", type=Path, metavar="FILE", help="also draw a chart (.png, .jpg, .webp, ...)"
     )
+
+
+def _item_id(text: str) -> str:
+    # Checked when parsed, not listed as choices: building the parser for `status` then
+    # needs no checklist (and no dataclasses).
+    from deskmobility.core.checklist import CHECKLIST  # noqa: PLC0415
+
+    ids = [item.id for item in CHECKLIST]
+    if text not in ids:
+        raise argparse.ArgumentTypeError(f"no item {text!r}; choose from {', '.join(ids)}")
+    return text
 
 
 def _days(text: str) -> int:
@@ -83,6 +93,8 @@ def checklist(action: str | None, item: str | None) -> int:
         ticked = _ticked_in_the_store(action, item)
     if isinstance(ticked, int):
         return ticked
+    from deskmobility.core.checklist import CHECKLIST  # noqa: PLC0415
+
     done = sum(entry.id in ticked for entry in CHECKLIST)
     print(f"Ergonomic workspace checklist ({done} of {len(CHECKLIST)} set up)")  # noqa: T201
     for entry in CHECKLIST:
@@ -93,12 +105,9 @@ def checklist(action: str | None, item: str | None) -> int:
 
 def _ticked_by_the_app(change: str) -> frozenset[str] | int | None:
     """The ticks after the running app made ``change``; None when no app (that knows how) runs."""
-    from deskmobility.adapters.control import (  # noqa: PLC0415
-        ControlError,
-        NotRunning,
-        key_file_for,
-        send_command,
-    )
+    # Not adapters.control: a client needs neither the server nor its logging.
+    from deskmobility.adapters._control_client import key_file_for, send_command  # noqa: PLC0415
+    from deskmobility.adapters._control_os import ControlError, NotRunning  # noqa: PLC0415
     from deskmobility.adapters.files import Paths  # noqa: PLC0415
 
     paths = Paths.for_user()

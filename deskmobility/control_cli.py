@@ -65,12 +65,9 @@ def run_control_command(args: argparse.Namespace) -> int:
     name: str = args.control_command
     if name == "autostart":
         return _autostart(args.action)
-    from deskmobility.adapters.control import (  # noqa: PLC0415
-        ControlError,
-        NotRunning,
-        key_file_for,
-        send_command,
-    )
+    # Not adapters.control: a client needs neither the server nor its logging.
+    from deskmobility.adapters._control_client import key_file_for, send_command  # noqa: PLC0415
+    from deskmobility.adapters._control_os import ControlError, NotRunning  # noqa: PLC0415
     from deskmobility.adapters.files import Paths  # noqa: PLC0415
 
     request: dict[str, object] = {"command": name}

@@ -1,17 +1,22 @@
 """The client end of the control channel: find the running app's socket and ask it.
 
 Runtime folders are tried in order; one that does not exist, has no socket, or is
-another user's is passed over. Either transport (``_control_unix``, ``_control_keyed``)
-is imported only when used.
+another user's is passed over. The plain Unix socket's client is here (the command-line
+verbs import no server and no logging); the keyed channel (``_control_keyed``) is
+imported only when a key is given.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import socket
+import struct
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from deskmobility.adapters._control_os import (
@@ -19,6 +24,7 @@ from deskmobility.adapters._control_os import (
     NotRunning,
     PassedOverError,
     check_owner,
+    peer_uid,
     read_key,
 )
 
@@ -91,11 +97,9 @@ def _exchange(folder: Path, payload: bytes, deadline: float, key: bytes | None) 
         check_owner(folder)
     try:
         if key is None and family == "AF_UNIX":
-            from deskmobility.adapters import _control_unix  # noqa: PLC0415
-
             try:
-                return _control_unix.exchange(Path(address), payload, deadline, MAX_MESSAGE)
-            except _control_unix.PathTooLongError:
+                return exchange(Path(address), payload, deadline, MAX_MESSAGE)
+            except PathTooLongError:
                 raise NotRunning from None  # no server can have bound there either
         if key is None:
             raise ControlError("the control channel needs its key on this system")
@@ -125,3 +129,76 @@ def parse_reply(data: bytes) -> dict[str, object]:
     ):
         raise ControlError("deskmobility sent a reply this version cannot read")
     return reply
+
+
+# -- the plain Unix socket (the server's side is _control_unix) --------------------------
+
+HEADER = struct.Struct("!i")
+# sun_path is 108 bytes on Linux and 104 on macOS and the BSDs, the final NUL included.
+MAX_PATH = 107 if sys.platform.startswith("linux") else 103
+
+
+class PathTooLongError(OSError):
+    """A socket path longer than AF_UNIX allows, on a system with no way around it."""
+
+
+@contextlib.contextmanager
+def short_address(path: Path) -> Iterator[str]:
+    """An address for ``path`` that fits in AF_UNIX's sun_path.
+
+    A path that is too long is reached on Linux through ``/proc/self/fd/N/``, N being
+    its folder held open for the duration; elsewhere PathTooLongError says so.
+    """
+    if len(os.fsencode(path)) <= MAX_PATH:
+        yield str(path)
+        return
+    if not Path("/proc/self/fd").is_dir():
+        raise PathTooLongError(
+            f"{path} is {len(os.fsencode(path))} bytes long; a Unix socket path can have "
+            f"at most {MAX_PATH}"
+        )
+    fd = os.open(path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        yield f"/proc/self/fd/{fd}/{path.name}"
+    finally:
+        os.close(fd)
+
+
+def exchange(path: Path, payload: bytes, deadline: float, limit: int) -> bytes:
+    """Send one framed request to ``path`` and return the reply, all before ``deadline``.
+
+    Raises FileNotFoundError or ConnectionRefusedError when nothing listens there,
+    PermissionError when another user's process does, TimeoutError past the deadline,
+    and EOFError when the server hangs up without a reply.
+    """
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(_left(deadline))
+        with short_address(path) as address:
+            sock.connect(address)
+        uid = peer_uid(sock)
+        if uid is not None and uid != os.getuid():
+            raise PermissionError(f"the socket {path} is served by uid {uid}, not by you")
+        sock.settimeout(_left(deadline))
+        sock.sendall(HEADER.pack(len(payload)) + payload)
+        (size,) = HEADER.unpack(_read(sock, HEADER.size, deadline))
+        if not 0 <= size <= limit:
+            raise EOFError(f"the reply claims {size} bytes; at most {limit} are expected")
+        return _read(sock, size, deadline)
+
+
+def _left(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError("timed out")
+    return left
+
+
+def _read(sock: socket.socket, size: int, deadline: float) -> bytes:
+    data = bytearray()
+    while len(data) < size:
+        sock.settimeout(_left(deadline))
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            raise EOFError("the other end closed the connection without answering")
+        data += chunk
+    return bytes(data)

@@ -1,9 +1,10 @@
-"""The control channel on a plain Unix socket (Linux, macOS, other POSIX).
+"""The server of the control channel on a plain Unix socket (Linux, macOS, other POSIX).
 
 Frames are a 4-byte big-endian length and that many bytes of JSON, one request and one
 reply per connection (the layout multiprocessing.connection uses, so either end can be
 either). The peer's uid comes from the kernel, so there is no key and no handshake: the
-path needs no hmac, hashlib, secrets or multiprocessing.
+path needs no hmac, hashlib, secrets or multiprocessing. The frame layout and the client
+are in ``_control_client``.
 
 One thread serves every client from a ``selectors`` loop, so no client can hold another:
 each connection gets one overall deadline from accept to reply (a client that trickles a
@@ -18,51 +19,21 @@ import logging
 import os
 import selectors
 import socket
-import struct
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from deskmobility.adapters._control_client import HEADER, short_address
 from deskmobility.adapters._control_os import peer_uid
 
 log = logging.getLogger(__name__)
 
-HEADER = struct.Struct("!i")
 MAX_CLIENTS = 32
-# sun_path is 108 bytes on Linux and 104 on macOS and the BSDs, the final NUL included.
-MAX_PATH = 107 if sys.platform.startswith("linux") else 103
 
 Answer = Callable[[bytes], bytes]
 TooLong = Callable[[], bytes]
-
-
-class PathTooLongError(OSError):
-    """A socket path longer than AF_UNIX allows, on a system with no way around it."""
-
-
-@contextlib.contextmanager
-def short_address(path: Path) -> Iterator[str]:
-    """An address for ``path`` that fits in AF_UNIX's sun_path.
-
-    A path that is too long is reached on Linux through ``/proc/self/fd/N/``, N being
-    its folder held open for the duration; elsewhere PathTooLongError says so.
-    """
-    if len(os.fsencode(path)) <= MAX_PATH:
-        yield str(path)
-        return
-    if not Path("/proc/self/fd").is_dir():
-        raise PathTooLongError(
-            f"{path} is {len(os.fsencode(path))} bytes long; a Unix socket path can have "
-            f"at most {MAX_PATH}"
-        )
-    fd = os.open(path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        yield f"/proc/self/fd/{fd}/{path.name}"
-    finally:
-        os.close(fd)
 
 
 def listen(path: Path, backlog: int = 64) -> socket.socket:
@@ -84,46 +55,6 @@ def listen(path: Path, backlog: int = 64) -> socket.socket:
         sock.close()
         raise
     return sock
-
-
-def exchange(path: Path, payload: bytes, deadline: float, limit: int) -> bytes:
-    """Send one framed request to ``path`` and return the reply, all before ``deadline``.
-
-    Raises FileNotFoundError or ConnectionRefusedError when nothing listens there,
-    PermissionError when another user's process does, TimeoutError past the deadline,
-    and EOFError when the server hangs up without a reply.
-    """
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-        sock.settimeout(_left(deadline))
-        with short_address(path) as address:
-            sock.connect(address)
-        uid = peer_uid(sock)
-        if uid is not None and uid != os.getuid():
-            raise PermissionError(f"the socket {path} is served by uid {uid}, not by you")
-        sock.settimeout(_left(deadline))
-        sock.sendall(HEADER.pack(len(payload)) + payload)
-        (size,) = HEADER.unpack(_read(sock, HEADER.size, deadline))
-        if not 0 <= size <= limit:
-            raise EOFError(f"the reply claims {size} bytes; at most {limit} are expected")
-        return _read(sock, size, deadline)
-
-
-def _left(deadline: float) -> float:
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise TimeoutError("timed out")
-    return left
-
-
-def _read(sock: socket.socket, size: int, deadline: float) -> bytes:
-    data = bytearray()
-    while len(data) < size:
-        sock.settimeout(_left(deadline))
-        chunk = sock.recv(size - len(data))
-        if not chunk:
-            raise EOFError("the other end closed the connection without answering")
-        data += chunk
-    return bytes(data)
 
 
 class _TooLongError(Exception):

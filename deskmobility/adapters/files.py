@@ -7,10 +7,12 @@ import os
 import stat
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
-from deskmobility.core.config import ConfigError, Problem, Settings, parse_settings_bytes
+if TYPE_CHECKING:
+    # At run time only where a config is read: `status` and `break` need Paths alone.
+    from deskmobility.core.config import ConfigError, Settings
 
 APP = "deskmobility"
 CONFIG_NAME = "config.toml"
@@ -22,9 +24,11 @@ HISTORY_NAME = "history.sqlite3"
 MAX_CONFIG_BYTES = 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Paths:
+class Paths(NamedTuple):
     """The per-user folders, from platformdirs (XDG on Linux).
+
+    A NamedTuple, not a dataclass: the control verbs import this module, and dataclasses
+    (with inspect) would be a tenth of their start-up.
 
     ``runtime_dirs`` are the folders the control socket may live in, best first; the
     server takes the first it can use and clients look in each (see adapters/control.py).
@@ -121,7 +125,11 @@ def load_config(path: Path) -> Settings | None:
     Raises ConfigError naming the file for anything else that stops it being read.
     """
     data = read_config_bytes(path)
-    return None if data is None else parse_settings_bytes(data, str(path))
+    if data is None:
+        return None
+    from deskmobility.core.config import parse_settings_bytes  # noqa: PLC0415
+
+    return parse_settings_bytes(data, str(path))
 
 
 def read_config_bytes(path: Path) -> bytes | None:
@@ -174,6 +182,8 @@ def _open_config(path: Path) -> int | None:
 
 
 def _unreadable(path: Path, message: str) -> ConfigError:
+    from deskmobility.core.config import ConfigError, Problem  # noqa: PLC0415
+
     return ConfigError([Problem(str(path), None, "", message)])
 
 

@@ -1,5 +1,7 @@
 """The control commands, in one table: the command line, the socket server and the app read it.
 
+NamedTuples rather than dataclasses keep ``deskmobility status`` from importing inspect.
+
 Each command has a name, its help text and, for ``pause``, one argument: how it is
 written on the command line, the key it travels under in the JSON request, and the one
 check of its bounds. Pure: no I/O.
@@ -8,10 +10,9 @@ check of its bounds. Pure: no I/O.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
-from deskmobility.core.checklist import CHECKLIST
 from deskmobility.core.durations import DurationError, parse_duration
 
 MAX_PAUSE = timedelta(days=366)
@@ -19,8 +20,7 @@ MIN_PAUSE = timedelta(seconds=1)
 PING = "ping"  # asked by a second start to find the first; not on the command line
 
 
-@dataclass(frozen=True)
-class Argument:
+class Argument(NamedTuple):
     """One argument of a command: its command-line spelling and its JSON field."""
 
     name: str
@@ -31,8 +31,7 @@ class Argument:
     check: Callable[[object], str | None]
 
 
-@dataclass(frozen=True)
-class ControlCommand:
+class ControlCommand(NamedTuple):
     """A command the running app carries out when asked over the control channel.
 
     ``on_command_line`` is False for one a command-line verb of its own sends (the
@@ -70,19 +69,19 @@ def check_pause(seconds: object) -> str | None:
     return None
 
 
-CHECKLIST_IDS = tuple(item.id for item in CHECKLIST)
-
-
 def check_checklist_change(change: object) -> str | None:
     """What is wrong with a checklist change: "show", "reset", "tick:ID" or "untick:ID"."""
+    from deskmobility.core.checklist import CHECKLIST  # noqa: PLC0415  # not for `status`
+
+    ids = [item.id for item in CHECKLIST]
     if change in ("show", "reset"):
         return None
     if isinstance(change, str):
         action, _, item = change.partition(":")
-        if action in ("tick", "untick") and item in CHECKLIST_IDS:
+        if action in ("tick", "untick") and item in ids:
             return None
     return '"checklist" needs "show", "reset", "tick:ID" or "untick:ID", ID one of ' + ", ".join(
-        CHECKLIST_IDS
+        ids
     )
 
 

@@ -112,7 +112,7 @@ def test_checklist_tick_of_an_unknown_item_is_a_usage_error_naming_the_items(cap
     with pytest.raises(SystemExit) as exited:
         main(["checklist", "tick", "chiar"])
     assert exited.value.code == 2
-    assert "choose from 'desk-height'" in capsys.readouterr().err
+    assert "no item 'chiar'; choose from desk-height" in capsys.readouterr().err
 
 
 def test_stats_without_history_says_so(capsys) -> None:
