@@ -34,6 +34,8 @@ TEST_PACKAGES=(
   e2fsprogs
   # desktop-file-validate, the freedesktop spec's own check of the app-grid entry
   desktop-file-utils
+  # the real xdg-open, failing with no handler, for "Open config file"
+  xdg-utils
 )
 # -----------------------------------------------------------------------------------------
 

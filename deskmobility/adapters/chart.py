@@ -1,7 +1,8 @@
-"""Draw the statistics as a PNG with pillow: bars of breaks per day, readable at a glance."""
+"""Draw the statistics as an image with pillow: bars of breaks per day, readable at a glance."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from deskmobility.core.stats import Summary
@@ -15,8 +16,43 @@ BREAKS = (38, 132, 120)  # the icon's teal
 MICRO = (240, 160, 60)
 
 
-def draw_chart(summary: Summary, path: Path) -> None:
-    """Write a bar chart of breaks (and completed micro-breaks) per day to ``path``."""
+# The suffixes we write, and the format each names: what people open charts with.
+FORMATS = {
+    ".png": "PNG",
+    ".jpg": "JPEG",
+    ".jpeg": "JPEG",
+    ".webp": "WEBP",
+    ".gif": "GIF",
+    ".bmp": "BMP",
+    ".tif": "TIFF",
+    ".tiff": "TIFF",
+}
+
+
+class ChartPathError(ValueError):
+    """A chart path we will not write to; the message says why."""
+
+
+def chart_format(path: Path) -> str:
+    """The image format ``path``'s suffix names; ChartPathError for an unknown suffix or folder.
+
+    The folder must exist already: a mistyped path is not silently created.
+    """
+    image_format = FORMATS.get(path.suffix.lower())
+    if image_format is None:
+        shown = f'"{path.suffix}"' if path.suffix else "no suffix"
+        raise ChartPathError(
+            f"{shown} does not name an image format this can write; end the name "
+            f"with one of {', '.join(FORMATS)}"
+        )
+    folder = path.parent
+    if not folder.is_dir():
+        raise ChartPathError(f"the folder {folder} does not exist")
+    return image_format
+
+
+def render_chart(summary: Summary, image_format: str = "PNG") -> bytes:
+    """A bar chart of breaks (and completed micro-breaks) per day, as image file bytes."""
     from PIL import Image, ImageDraw, ImageFont  # noqa: PLC0415  # only `stats --chart` needs pillow
 
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
@@ -61,5 +97,6 @@ def draw_chart(summary: Summary, path: Path) -> None:
         x = WIDTH - MARGIN_RIGHT - (300 if color == BREAKS else 170)
         draw.rectangle([x, legend_y, x + 14, legend_y + 14], fill=color)
         draw.text((x + 20, legend_y), text, fill=INK, font=font)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(path, format="PNG")
+    out = io.BytesIO()
+    image.save(out, format=image_format)
+    return out.getvalue()

@@ -14,6 +14,11 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 
 from deskmobility.core.budgets import budget_problems
+from deskmobility.core.config_limits import (
+    control_character_problems,
+    exercise_too_long,
+    shown_key,
+)
 from deskmobility.core.durations import DurationError, parse_duration
 from deskmobility.core.exercises import Exercise, ExerciseError, parse_exercise
 from deskmobility.core.kinds import ReminderKind
@@ -94,18 +99,34 @@ class Problem:
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 
+# A message goes into notifications, the log and the `status` reply: the first problems
+# say what to fix, and twenty thousand of them would not fit (issue 13, item 6).
+MAX_REPORTED = 20
+
+
 class ConfigError(ValueError):
-    """A config file that cannot be used; ``problems`` lists everything found, in file order."""
+    """A config file that cannot be used; ``problems`` lists everything found, in file order.
+
+    Its message lists the first MAX_REPORTED problems, then how many more there are.
+    """
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems, key=lambda p: (p.line or 0, p.key))
-        super().__init__("\n".join(str(p) for p in self.problems))
+        lines = [str(p) for p in self.problems[:MAX_REPORTED]]
+        if len(self.problems) > MAX_REPORTED:
+            more = len(self.problems) - MAX_REPORTED
+            lines.append(f"... and {more} more problem{'s' * (more != 1)}")
+        super().__init__("\n".join(lines))
 
 
 def _dotted(path: KeyPath) -> str:
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        out += (
+            f"[{part}]"
+            if isinstance(part, int)
+            else (f".{shown_key(part)}" if out else shown_key(part))
+        )
     return out
 
 
@@ -229,6 +250,7 @@ def _exercises(check: _Checker, doc: Mapping[str, object]) -> tuple[Gear, tuple[
             )
             check.problem((*path, "equipment"), f"unknown equipment {item!r}; {hint}")
     custom: list[Exercise] = []
+    seen: dict[str, KeyPath] = {}
     entries = table.get("custom", [])
     if not isinstance(entries, list):
         check.problem((*path, "custom"), "expected [[exercises.custom]] tables")
@@ -243,11 +265,40 @@ def _exercises(check: _Checker, doc: Mapping[str, object]) -> tuple[Gear, tuple[
         except ExerciseError as error:
             check.problem((*entry_path, error.key), error.message)
             continue
+        fits = _exercise_fits(check, entry_path, entry, exercise, seen)
         for key, message in budget_problems(exercise):
             check.problem((*entry_path, key), message)
-        custom.append(exercise)
+        if fits:
+            seen[exercise.id] = entry_path
+            custom.append(exercise)
     gear = Gear(floor_space=floor, equipment=frozenset(owned), wall=wall, doorway=doorway)
     return gear, tuple(custom)
+
+
+def _exercise_fits(
+    check: _Checker,
+    path: KeyPath,
+    entry: Mapping[str, object],
+    exercise: Exercise,
+    seen: Mapping[str, KeyPath],
+) -> bool:
+    """Bounds and a unique id for a custom exercise that parsed; False after a problem."""
+    too_long = exercise_too_long(entry, exercise)
+    if too_long is not None:
+        check.problem((*path, too_long[0]), too_long[1])
+        return False
+    first = seen.get(exercise.id)
+    if first is None:
+        return True
+    key = "id" if "id" in entry else "name"
+    where = _dotted(first)
+    line = check.lines.line_of(first)
+    at = f" (line {line})" if line else ""
+    hint = 'give one of them an "id" of its own' if key == "name" else "ids must differ"
+    check.problem(
+        (*path, key), f"gives the id {exercise.id!r}, already used by {where}{at}; {hint}"
+    )
+    return False
 
 
 def _quiet_hours(check: _Checker, doc: Mapping[str, object]) -> QuietHours | None:
@@ -281,6 +332,7 @@ def parse_settings(text: str, source: str) -> Settings:
             [Problem(source, None, "", f"cannot be read as TOML: {reason}")]
         ) from None
     check = _Checker(source, text)
+    control_character_problems(doc, (), check.problem)
     for key in doc:
         if key not in _TOP:
             check.unknown((), key, _TOP)
