@@ -8,6 +8,7 @@ show here.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from contextlib import closing
@@ -15,8 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from deskmobility.adapters.store import Store
-    from deskmobility.core.stats import Summary
+    from deskmobility.core.stats import KindStats, Summary
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -166,27 +169,34 @@ def stats(days: int, as_json: bool, chart: Path | None) -> int:
     if store is None:
         return EXIT_FAILED
     from deskmobility.core.clock import SystemClock  # noqa: PLC0415
-    from deskmobility.core.stats import summarize  # noqa: PLC0415
+    from deskmobility.core.stats import by_kind, summarize  # noqa: PLC0415
 
+    now = SystemClock().now()
     with closing(store):
-        summary = summarize(store.history(), SystemClock().now(), days)
+        history = store.history()
+    summary = summarize(history, now, days)
+    first_day = summary.days[0].day
+    kinds = by_kind(e for e in history if e.at.astimezone(now.tzinfo).date() >= first_day)
     if chart is not None and image_format is not None:
         from deskmobility.adapters.chart import render_chart  # noqa: PLC0415
         from deskmobility.adapters.files import atomic_write  # noqa: PLC0415
 
         try:
-            atomic_write(chart, render_chart(summary, image_format))
+            atomic_write(chart, render_chart(summary, image_format, kinds))
         except (OSError, ValueError) as error:
             print(f"{chart}: cannot write the chart: {error}", file=sys.stderr)  # noqa: T201
             return EXIT_FAILED
-    _print_stats(summary, days, as_json)
+    _print_stats(summary, kinds, days, as_json)
     if chart is not None and not as_json:
         print(f"Chart written to {chart}")  # noqa: T201
     return EXIT_OK
 
 
-def _print_stats(summary: Summary, days: int, as_json: bool) -> None:
+def _print_stats(
+    summary: Summary, kinds: Mapping[str, KindStats], days: int, as_json: bool
+) -> None:
     from deskmobility.core.durations import humanize  # noqa: PLC0415
+    from deskmobility.core.status import plural  # noqa: PLC0415
 
     if as_json:
         rows = [
@@ -199,14 +209,21 @@ def _print_stats(summary: Summary, days: int, as_json: bool) -> None:
             }
             for day in summary.days
         ]
-        print(json.dumps({"days": rows, "streak": summary.streak}, indent=2))  # noqa: T201
+        per_kind = {
+            kind: {**dataclasses.asdict(stats), "acted_on": stats.acted_on}
+            for kind, stats in kinds.items()
+        }
+        document = {"days": rows, "streak": summary.streak, "reminders": per_kind}
+        print(json.dumps(document, indent=2))  # noqa: T201
         return
     done = sum(day.micro_breaks for day in summary.days)
     print(  # noqa: T201
-        f"Last {days} day{'s' * (days != 1)}: {summary.total_breaks} "
-        f"break{'s' * (summary.total_breaks != 1)}, "
-        f"{done} micro-breaks done, streak {summary.streak} day{'s' * (summary.streak != 1)}"
+        f"Last {plural(days, 'day')}: {plural(summary.total_breaks, 'break')}, "
+        f"{plural(done, 'micro-break')} done, streak {plural(summary.streak, 'day')}"
     )
+    for kind, stats in kinds.items():
+        print(f"  {kind:<8} {stats.done} of {stats.shown} done, {stats.later} later, "  # noqa: T201
+              f"{stats.dismissed} dismissed, {stats.expired} timed out")  # fmt: skip
     for day in summary.days:
         print(  # noqa: T201
             f"  {day.day:%a %d %b}  breaks {day.breaks:>3}  micro-breaks {day.micro_breaks:>3}"

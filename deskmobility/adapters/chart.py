@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from deskmobility.core.stats import Summary
+from deskmobility.core.stats import KindStats, Summary
+
+if TYPE_CHECKING:
+    from PIL import ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 900, 420
+KIND_ROW = 26  # each reminder kind's bar below the days
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 60, 24, 64, 64
 BACKGROUND = (255, 255, 255)
 INK = (40, 40, 40)
@@ -51,11 +57,18 @@ def chart_format(path: Path) -> str:
     return image_format
 
 
-def render_chart(summary: Summary, image_format: str = "PNG") -> bytes:
-    """A bar chart of breaks (and completed micro-breaks) per day, as image file bytes."""
+def render_chart(
+    summary: Summary, image_format: str = "PNG", kinds: Mapping[str, KindStats] | None = None
+) -> bytes:
+    """Breaks (and completed micro-breaks) per day; below, each reminder kind's shown and done.
+
+    Returns the image file's bytes.
+    """
     from PIL import Image, ImageDraw, ImageFont  # noqa: PLC0415  # only `stats --chart` needs pillow
 
-    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    kinds = kinds or {}
+    extra = (len(kinds) * KIND_ROW + 40) if kinds else 0
+    image = Image.new("RGB", (WIDTH, HEIGHT + extra), BACKGROUND)
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=14)
     title = ImageFont.load_default(size=20)
@@ -97,6 +110,28 @@ def render_chart(summary: Summary, image_format: str = "PNG") -> bytes:
         x = WIDTH - MARGIN_RIGHT - (300 if color == BREAKS else 170)
         draw.rectangle([x, legend_y, x + 14, legend_y + 14], fill=color)
         draw.text((x + 20, legend_y), text, fill=INK, font=font)
+    if kinds:
+        _draw_kinds(draw, kinds, HEIGHT + 16, font)
     out = io.BytesIO()
     image.save(out, format=image_format)
     return out.getvalue()
+
+
+def _draw_kinds(
+    draw: ImageDraw.ImageDraw,
+    kinds: Mapping[str, KindStats],
+    top: int,
+    font: ImageFont.ImageFont | ImageFont.FreeTypeFont,
+) -> None:
+    """One bar per reminder kind: its length is how many were shown, the teal part done."""
+    most = max(1, *(stats.shown for stats in kinds.values()))
+    left, width = MARGIN_LEFT + 100, WIDTH - MARGIN_LEFT - 100 - MARGIN_RIGHT - 140
+    draw.text((MARGIN_LEFT, top), "Reminders shown, and done", fill=INK, font=font)
+    for row, (kind, stats) in enumerate(kinds.items(), start=1):
+        y = top + row * KIND_ROW
+        draw.text((MARGIN_LEFT, y), kind, fill=INK, font=font)
+        shown = width * stats.shown / most
+        draw.rectangle([left, y, left + shown, y + 16], fill=GRID)
+        if stats.done:
+            draw.rectangle([left, y, left + width * stats.done / most, y + 16], fill=BREAKS)
+        draw.text((left + shown + 8, y), f"{stats.done} of {stats.shown} done", fill=INK, font=font)

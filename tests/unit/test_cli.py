@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from deskmobility import __version__
 from deskmobility.adapters import files
@@ -15,6 +16,7 @@ from deskmobility.adapters.files import HISTORY_NAME, Paths, load_config
 from deskmobility.adapters.store import HistoryEvent, Store
 from deskmobility.cli import main
 from deskmobility.core.config import Settings, parse_settings
+from deskmobility.core.history import HistoryKind
 
 
 def test_version(capsys) -> None:
@@ -132,6 +134,24 @@ def _record_a_break() -> None:
     now = datetime.now().astimezone()
     store.record(HistoryEvent(now, "micro_break_finished", "stretch", "cat-cow", None))
     store.close()
+
+
+def test_stats_say_per_kind_what_was_shown_and_what_came_of_it(tmp_path: Path, capsys) -> None:
+    store, _ = Store.open(Paths.for_user().data_dir / HISTORY_NAME)
+    now = datetime.now().astimezone()
+    for kind in ("reminder", "done", "reminder", "later", "reminder", "expired"):
+        store.record(HistoryEvent(now, HistoryKind(kind), "head", "chin-nod", None))
+    store.close()
+    chart = tmp_path / "kinds.png"
+    assert main(["stats", "--json", "--chart", str(chart)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["reminders"] == {
+        "head": {"shown": 3, "done": 1, "later": 1, "dismissed": 0, "expired": 1, "acted_on": 2}
+    }
+    assert main(["stats"]) == 0
+    assert "  head     1 of 3 done, 1 later, 0 dismissed, 1 timed out" in capsys.readouterr().out
+    with Image.open(chart) as image:
+        assert image.height > 420  # the per-kind strip under the days
 
 
 def test_stats_json_and_chart_from_recorded_history(tmp_path: Path, capsys) -> None:
