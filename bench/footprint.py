@@ -31,6 +31,7 @@ Raw numbers go to ``footprint.json`` in the run's work folder (printed at the en
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import contextlib
 import importlib
 import importlib.metadata
@@ -68,12 +69,14 @@ MEMORY_EVERY = 10.0
 STARTUP_RUNS = 10
 MESA = re.compile(r"swrast_dri|libgallium|libLLVM|_dri\.so")
 
-# Targets from issue 6, for the verdict lines under the table.
-TARGET_CPU_PER_10MIN = 0.05
-TARGET_WAKEUPS = 5.0
+# Targets of issue 12 ("Idle at the floor"; start-up and tray from issue 6), for the verdicts.
+TARGET_CPU_PER_10MIN = 0.01
+TARGET_WAKEUPS = 1.0
 TARGET_STARTUP_S = 0.150
 TARGET_TRAY_S = 1.0
 TARGET_NEAR_BARE_MB = 10.0
+TARGET_CONTROL_S = 0.100  # `deskmobility break` / `status` answered by the running app
+CONTROL_RUNS = 7
 
 
 # --- the apps ------------------------------------------------------------------------------
@@ -92,6 +95,7 @@ class App:
     after_tray: Callable[[Any, Any], None] = lambda _desktop, _tray: None
     env: dict[str, str] = field(default_factory=dict)
     preflight: Callable[[], str | None] = lambda: None
+    own: bool = False  # deskmobility itself: modules counted, control commands timed
 
 
 GL_OFF = {"gtk": {"GDK_GL": "disable"}, "qt": {"QT_XCB_GL_INTEGRATION": "none"}}
@@ -160,6 +164,9 @@ APPS: dict[str, App] = {
         toolkit="gtk",
         argv=_deskmobility_argv,
         prepare=_deskmobility_prepare,
+        # Every module the app imports is listed on stderr (its log): the module count.
+        env={"PYTHONPROFILEIMPORTTIME": "1"},
+        own=True,
     ),
     "safeeyes": App(
         key="safeeyes",
@@ -385,6 +392,8 @@ class Result:
     processes: int = 0
     mesa: bool = False
     top_mappings: list[tuple[str, int, int]] = field(default_factory=list)
+    modules: int | None = None  # imported by the app (its -X importtime lines)
+    control_ms: dict[str, float] = field(default_factory=dict)  # command -> median ms
 
     @property
     def cpu_per_10min(self) -> float:
@@ -520,6 +529,7 @@ class Session:
         self.desktop = load_desktop_class()(work, work / "logs")
         self.tray: TrayWatch | None = None
         self.launches = 0
+        self.env: dict[str, str] = {}
 
     def __enter__(self) -> Self:
         try:
@@ -545,6 +555,7 @@ class Session:
         self.launches += 1
         folder = self.work / f"launch-{self.launches}"
         env = {**fresh_home(folder), **python_env(self.work_root), **self.variant.env}
+        self.env = {**self.desktop.env, **env}
         home = Path(env["HOME"])
         self.variant.app.prepare(home)
         argv = self.variant.app.argv(home)
@@ -561,13 +572,28 @@ class Session:
                 return process, None, f"no tray icon within {TRAY_TIMEOUT:g} s"
             time.sleep(0.01)
 
-    def log_tail(self, process: Any) -> str:  # noqa: ANN401
+    def log(self) -> str:
         logs = sorted((self.work / "logs").glob(f"{self.variant.name}-{self.launches}.log"))
-        text = logs[0].read_text(errors="replace") if logs else ""
-        return text[-600:].strip() or f"(no output; pid {process.pid})"
+        return logs[0].read_text(errors="replace") if logs else ""
+
+    def log_tail(self, process: Any) -> str:  # noqa: ANN401
+        return self.log()[-600:].strip() or f"(no output; pid {process.pid})"
+
+    def nudge(self) -> None:
+        """A person at the desk: a small pointer move through XTest."""
+        x = 400 + self.launches + int(time.monotonic()) % 50
+        self.desktop.run(["xdotool", "mousemove", "--sync", str(x), "300"], check=False)
 
 
-def measure(variant: Variant, idle: float, work: Path, *, warmup: bool, work_root: Path) -> Result:
+def measure(
+    variant: Variant,
+    idle: float,
+    work: Path,
+    *,
+    warmup: bool,
+    work_root: Path,
+    at_desk: float | None = None,
+) -> Result:
     app = variant.app
     result = Result(variant.name, app.key, app.label, variant.setting, version=version_of(app))
     problem = not_installed(app) or app.preflight()
@@ -584,19 +610,57 @@ def measure(variant: Variant, idle: float, work: Path, *, warmup: bool, work_roo
             return result
         app.after_tray(session.desktop, session.tray)
         time.sleep(SETTLE)
-        sample_window(process, idle, result)
+        sample_window(process, idle, result, session.nudge if at_desk else None, at_desk)
         if process.poll() is not None:
             result.problem = f"exited {process.returncode} while idle: {session.log_tail(process)}"
+        elif app.own:
+            result.modules = count_imports(session.log())
+            result.control_ms = control_latency(session.env)
         session.desktop.stop_process(process)
     return result
 
 
-def sample_window(process: Any, idle: float, result: Result) -> None:  # noqa: ANN401
+def count_imports(log: str) -> int:
+    """Modules imported, from the ``import time:`` lines PYTHONPROFILEIMPORTTIME writes."""
+    lines = [line for line in log.splitlines() if line.startswith("import time:")]
+    return max(0, len(lines) - 1)  # the first is the column header
+
+
+def control_latency(env: dict[str, str]) -> dict[str, float]:
+    """Median wall ms of ``deskmobility status`` and ``break`` against the running app."""
+    script = Path(sys.executable).with_name("deskmobility")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "deskmobility"]
+    plain = {k: v for k, v in env.items() if k != "PYTHONPROFILEIMPORTTIME"}
+    out = {}
+    for verb in ("status", "break"):
+        times = []
+        for _ in range(CONTROL_RUNS):
+            start = time.perf_counter()
+            subprocess.run(
+                [*command, verb], env=plain, capture_output=True, timeout=30, check=False
+            )
+            times.append((time.perf_counter() - start) * 1000)
+        out[f"deskmobility {verb}"] = statistics.median(times)
+    return out
+
+
+def sample_window(
+    process: Any,  # noqa: ANN401
+    idle: float,
+    result: Result,
+    nudge: Callable[[], None] | None = None,
+    nudge_every: float | None = None,
+) -> None:
+    """Sample the tree over ``idle`` s; ``nudge`` (input) every ``nudge_every`` s if given."""
     first = snapshot(process.pid)
     deadline = first.at + idle
     peak = first.rss_kb
+    next_nudge = first.at + (nudge_every or math.inf)
     while (left := deadline - time.monotonic()) > 0:
-        time.sleep(min(MEMORY_EVERY, left))
+        time.sleep(max(0.0, min(MEMORY_EVERY, left, next_nudge - time.monotonic())))
+        if nudge is not None and nudge_every and time.monotonic() >= next_nudge:
+            nudge()
+            next_nudge += nudge_every
         if process.poll() is not None:
             return
         if deadline - time.monotonic() > 1:
@@ -830,6 +894,17 @@ def verdicts(results: list[Result], startups: list[Startup]) -> list[str]:
             if me.tray_s is not None
             else []
         ),
+        *(
+            f"- `{command}` answered by the running app within {TARGET_CONTROL_S * 1000:.0f} ms "
+            f"(median of {CONTROL_RUNS}, the command's own start-up included): "
+            f"{_ok(ms <= TARGET_CONTROL_S * 1000)}: {ms:.0f} ms."
+            for command, ms in me.control_ms.items()
+        ),
+        *(
+            [f"- modules imported by the running app (PYTHONPROFILEIMPORTTIME): {me.modules}."]
+            if me.modules is not None
+            else []
+        ),
     ]
 
 
@@ -897,14 +972,24 @@ def generated_block(report: Report, chart: Path | None, out: Path) -> str:
     if chart is not None:
         lines += [f"![footprint chart]({os.path.relpath(chart, out.parent)})", ""]
     lines += ["### Summary", "", *summary_table(results), ""]
-    lines += ["### Against the targets of issue 6", "", *verdicts(results, report.startups), ""]
+    lines += ["### Against the targets of issue 12", "", *verdicts(results, report.startups), ""]
     lines += ["### Every variant", "", *results_table(results, report.runs), ""]
     count = len(report.runs)
     source = f"medians of {count} runs (RSS range in brackets)" if count > 1 else "from one run"
     lines += [
         (
             f"Values are {source}. "
-            "Memory is summed over the app's process tree at the end of the idle window; CPU "
+            + (
+                f"A person at the desk: the pointer moved (XTest) every {meta['at_desk']:g} s. "
+                if meta.get("at_desk")
+                else "Nobody at the desk: no input during the window. "
+            )
+            + (
+                "All variants ran at the same time, each on its own desktop. "
+                if meta.get("parallel")
+                else ""
+            )
+            + "Memory is summed over the app's process tree at the end of the idle window; CPU "
             "is on-CPU time of every thread (schedstat) plus children reaped during the window; "
             "wake-ups are voluntary + involuntary context switches of every thread. As-shipped "
             f"variants idle {meta['idle']:g} s, GL-off variants {meta['variant_idle']:g} s "
@@ -1161,6 +1246,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up timings")
     parser.add_argument("--no-gl-off", action="store_true", help="only the as-shipped variants")
+    parser.add_argument(
+        "--at-desk",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="a person at the desk: move the pointer (XTest) every SECONDS during the window",
+    )
+    parser.add_argument(
+        "--parallel",
+        action="store_true",
+        help="measure the apps at once, each on its own desktop (one app's variants in turn)",
+    )
     args = parser.parse_args(argv)
     keys = []
     for raw in args.apps.split(","):
@@ -1177,6 +1274,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     began = time.monotonic()
+    revision = _revision()  # the code that is launched: taken before, not after, the run
     work = Path(tempfile.mkdtemp(prefix="footprint-"))
     variants = [v for v in variants_for(args.keys) if not (args.no_gl_off and v.gl_off)]
     print(
@@ -1185,43 +1283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     startups = [] if args.no_startup else startup_times(work)
     for s in startups:
         print(f"  {s.command}: median {s.median_ms:.0f} ms", flush=True)
-    runs: list[list[Result]] = []
-    for run in range(args.runs):
-        results = []
-        for variant in variants:
-            idle = args.variant_idle if variant.gl_off else args.idle
-            print(
-                f"[run {run + 1}] {variant.name} ({variant.setting}), idle {idle:g} s ...",
-                end=" ",
-                flush=True,
-            )
-            try:
-                result = measure(
-                    variant,
-                    idle,
-                    work / f"run{run + 1}" / variant.name,
-                    warmup=run == 0 and not variant.gl_off and not args.no_warmup,
-                    work_root=work,
-                )
-            except Exception as error:  # noqa: BLE001  (one broken app must not end the run)
-                result = Result(
-                    variant.name,
-                    variant.app.key,
-                    variant.app.label,
-                    variant.setting,
-                    problem=f"benchmark error: {error!r}"[:300],
-                )
-            results.append(result)
-            print(
-                result.problem
-                or (
-                    f"tray {_num(result.tray_s, 2)} s, RSS {result.rss_mb:.1f} MB, "
-                    f"PSS {result.pss_mb:.1f} MB, CPU {result.cpu_s:.3f} s, "
-                    f"{result.wakeups_per_min:.1f} wake-ups/min, mesa={result.mesa}"
-                ),
-                flush=True,
-            )
-        runs.append(results)
+    runs = [measure_all(variants, args, work, run) for run in range(args.runs)]
     merged = combine(runs)
     load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     meta = {
@@ -1232,7 +1294,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "idle": args.idle,
         "variant_idle": args.variant_idle,
         "load": load,
-        "revision": _revision(),
+        "revision": revision,
+        "at_desk": args.at_desk,
+        "parallel": args.parallel,
     }
     out = args.out.resolve()
     chart = draw_chart(merged, startups, out.with_suffix(".png"))
@@ -1248,6 +1312,62 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def measure_all(
+    variants: list[Variant], args: argparse.Namespace, work: Path, run: int
+) -> list[Result]:
+    """One run over ``variants``: one after another, or all at once with ``--parallel``."""
+
+    def one(variant: Variant) -> Result:
+        idle = args.variant_idle if variant.gl_off else args.idle
+        try:
+            result = measure(
+                variant,
+                idle,
+                work / f"run{run + 1}" / variant.name,
+                warmup=run == 0 and not variant.gl_off and not args.no_warmup,
+                work_root=work,
+                at_desk=args.at_desk,
+            )
+        except Exception as error:  # noqa: BLE001  (one broken app must not end the run)
+            result = Result(
+                variant.name,
+                variant.app.key,
+                variant.app.label,
+                variant.setting,
+                problem=f"benchmark error: {error!r}"[:300],
+            )
+        print(
+            f"[run {run + 1}] {variant.name} ({variant.setting}), idle {idle:g} s: "
+            + (
+                result.problem
+                or (
+                    f"tray {_num(result.tray_s, 2)} s, RSS {result.rss_mb:.1f} MB, "
+                    f"PSS {result.pss_mb:.1f} MB, CPU {result.cpu_s:.3f} s, "
+                    f"{result.wakeups_per_min:.1f} wake-ups/min, mesa={result.mesa}"
+                )
+            ),
+            flush=True,
+        )
+        return result
+
+    if not args.parallel:
+        return [one(variant) for variant in variants]
+    # Apps at once, but one app's variants one after the other: two copies of one app may
+    # refuse each other (Safe Eyes' single-instance check is an RPC port on localhost).
+    by_app: dict[str, list[Variant]] = {}
+    for variant in variants:
+        by_app.setdefault(variant.app.key, []).append(variant)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(by_app)) as pool:
+        done = dict(
+            zip(
+                by_app,
+                pool.map(lambda group: [one(v) for v in group], by_app.values()),
+                strict=True,
+            )
+        )
+    return [done[variant.app.key].pop(0) for variant in variants]
+
+
 def _revision() -> str:
     def git(*args: str) -> str:
         return subprocess.run(
@@ -1255,8 +1375,11 @@ def _revision() -> str:
         ).stdout.strip()
 
     dirty = git("status", "--porcelain", "--untracked-files=no", "--", "deskmobility")
-    return git("rev-parse", "--short", "HEAD") + (
-        " + uncommitted changes in deskmobility/" if dirty else ""
+    elsewhere = os.environ.get("PYTHONPATH")  # deskmobility imported from another tree
+    return (
+        git("rev-parse", "--short", "HEAD")
+        + (" + uncommitted changes in deskmobility/" if dirty else "")
+        + (f" (deskmobility from PYTHONPATH={elsewhere})" if elsewhere else "")
     )
 
 

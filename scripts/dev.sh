@@ -15,8 +15,8 @@ set -euo pipefail
 RUNTIME_PACKAGES=(
   # python3 itself with headers and venv, for machines whose python3 is Debian's own
   python3 python3-dev python3-venv
-  # to build PyGObject (and pycairo) and dbus-python from PyPI: all are C-only meson projects
-  gcc libc6-dev pkg-config libgirepository1.0-dev libcairo2-dev libdbus-1-dev libglib2.0-dev
+  # to build PyGObject (and pycairo) from PyPI: C-only meson projects
+  gcc libc6-dev pkg-config libgirepository1.0-dev libcairo2-dev libglib2.0-dev
   # typelibs pystray's gtk and appindicator backends load at run time
   gir1.2-gtk-3.0 gir1.2-ayatanaappindicator3-0.1
 )
@@ -32,6 +32,9 @@ TEST_PACKAGES=(
   openbox wmctrl dconf-service dconf-gsettings-backend gsettings-desktop-schemas libglib2.0-bin
   # chattr, to make a folder read-only even for root in the store's tests
   e2fsprogs
+  # a real GNOME Shell, headless on Wayland: Mutter's idle watches and GNOME's own
+  # notification server (gjs runs its notification helper); unshare hides /run/systemd
+  gnome-shell gjs util-linux
   # desktop-file-validate, the freedesktop spec's own check of the app-grid entry
   desktop-file-utils
   # the real xdg-open, failing with no handler, for "Open config file"
@@ -111,7 +114,7 @@ ensure_venv() {
     say "venv: up to date with pyproject.toml"
     return 0
   fi
-  say "venv: pip install -e '.[linux]'${*:+ $*} (PyGObject and dbus-python build from source the first time, about a minute)"
+  say "venv: pip install -e '.[linux]'${*:+ $*} (PyGObject builds from source the first time, about a minute)"
   quietly "$VENV/bin/python" -m pip install --upgrade 'pip>=25.1'
   (cd "$REPO" && quietly "$VENV/bin/python" -m pip install -e '.[linux]' "$@")
   printf '%s\n' "$want" >"$stamp"

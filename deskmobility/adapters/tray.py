@@ -25,7 +25,10 @@ pystray facts this module is built around (pystray 0.19.5 source, and its issue 
   If the loop fails to start, pystray's non-daemon setup thread waits forever; it is freed.
 - The GTK backends talk to org.freedesktop.Notifications on start and on quit, which kills
   the tray when that service is broken or missing; their notifier is switched off (the
-  app notifies through plyer).
+  app notifies through its own notify adapter).
+- Two private parts of pystray are used because no public way exists (pyproject caps
+  pystray at 0.19.x for that reason): Icon's setup queue (freeing the setup thread after a
+  failed start) and ``pystray._util.notify_dbus`` (switching its notifier off).
 """
 
 from __future__ import annotations
@@ -330,7 +333,7 @@ def _switch_off_pystray_notifications() -> None:
     loop starts (D-Bus-activating the daemon; if a registered daemon fails to start, ``run()``
     raises and no icon appears) and calls ``CloseNotification`` when the loop ends (which
     raises GLib.Error out of ``run()`` when no notification service exists). The app sends
-    its notifications through plyer, so pystray's notifier is replaced by a stand-in.
+    its notifications through its own adapter, so pystray's notifier is replaced by a stand-in.
     """
     notify_dbus: Any = importlib.import_module("pystray._util.notify_dbus")
     notify_dbus.Notifier = _NoNotifier

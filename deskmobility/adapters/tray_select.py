@@ -2,8 +2,8 @@
 
 :func:`select_tray_backend` takes the platform and environment as arguments and the Linux
 desktop checks as injectable :class:`LinuxProbes`, so tests can pass any combination.
-Nothing is probed or chosen at import time: PyGObject and python-xlib are imported only
-inside the probes.
+Nothing is probed or chosen at import time: PyGObject and libxcb are loaded only inside
+the probes.
 
 Precedence: ``PYSTRAY_BACKEND`` (any pystray backend name), then the platform (win32,
 darwin); on freedesktop desktops a StatusNotifierItem host (appindicator), then a GTK
@@ -14,15 +14,25 @@ there is no display, or on Wayland without a StatusNotifierItem host.
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-from deskmobility.adapters._session_bus import session_bus_address
+from deskmobility.adapters._session_bus import (
+    BusCallError,
+    SessionBusError,
+    close_bus,
+    connect,
+    get_property,
+    name_has_owner,
+    session_bus_address,
+)
+from deskmobility.adapters.selection import PassedOver, Selection
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Mapping, Sequence
 
 __all__ = [
     "NO_GTK",
@@ -49,22 +59,39 @@ _FORCEABLE: dict[str, BackendName] = {name: name for name in _CAPABILITIES if na
 NO_MENU_HINT = "no menu: install PyGObject (python3-gi) for the full menu"
 NO_GTK = "GTK 3 for Python (python3-gi, gir1.2-gtk-3.0) is not installed"
 _WATCHER = "org.kde.StatusNotifierWatcher"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class TrayBackend:
-    """The pystray backend to use, why it was chosen, and what it can do."""
+class TrayBackend(Selection[BackendName]):
+    """The pystray backend chosen, why, what was passed over, and what it can do.
 
-    name: BackendName
-    reason: str
-    has_menu: bool
-    has_default_action: bool
+    The shared selection shape (``backend`` and ``name`` are the backend's name), with the
+    tray's capabilities added.
+    """
+
+    has_menu: bool = False
+    has_default_action: bool = False
+
+    @property
+    def runs_glib_loop(self) -> bool:
+        """Whether the tray's own loop iterates GLib's default main context (GTK's main).
+
+        When False (no tray, xorg, win32, darwin), D-Bus signals on Linux need
+        ``glib_loop.GLibLoop`` started by the launcher.
+        """
+        return self.name in {"gtk", "appindicator"}
 
     @classmethod
-    def named(cls, name: BackendName, reason: str) -> TrayBackend:
+    def named(
+        cls, name: BackendName, why: str, passed_over: Sequence[PassedOver] = ()
+    ) -> TrayBackend:
         """Build the descriptor for ``name`` with its known capabilities."""
         has_menu, has_default_action = _CAPABILITIES[name]
-        return cls(name, reason, has_menu, has_default_action)
+        return cls(
+            name, name, why, tuple(passed_over), available=name != "none",
+            has_menu=has_menu, has_default_action=has_default_action,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -87,48 +114,44 @@ def select_tray_backend(
     *,
     probes: LinuxProbes | None = None,
 ) -> TrayBackend:
-    """Choose the tray backend for this desktop; ``reason`` says why, and what was rejected."""
-    rejected: list[str] = []
+    """Choose the tray backend for this desktop: what, why, and what was passed over."""
+    passed: list[PassedOver] = []
     forced = env.get("PYSTRAY_BACKEND", "").strip()
     if forced in _FORCEABLE:
         hint = f"; {NO_MENU_HINT}" if forced == "xorg" else ""
         return TrayBackend.named(_FORCEABLE[forced], f"PYSTRAY_BACKEND={forced} is set{hint}")
     if forced:
-        rejected.append(f"PYSTRAY_BACKEND={forced!r} ignored (not a pystray backend)")
+        passed.append(PassedOver(forced, "PYSTRAY_BACKEND names no pystray backend; ignored"))
     if platform == "win32":
-        return TrayBackend.named("win32", _why("Windows notification area", rejected))
+        return TrayBackend.named("win32", "Windows notification area", passed)
     if platform == "darwin":
-        return TrayBackend.named("darwin", _why("macOS menu bar", rejected))
-    return _select_freedesktop(env, probes or _REAL_PROBES, rejected)
+        return TrayBackend.named("darwin", "macOS menu bar", passed)
+    return _select_freedesktop(env, probes or _REAL_PROBES, passed)
 
 
 def _select_freedesktop(
-    env: Mapping[str, str], probes: LinuxProbes, rejected: list[str]
+    env: Mapping[str, str], probes: LinuxProbes, passed: list[PassedOver]
 ) -> TrayBackend:
     x11, wayland = bool(env.get("DISPLAY")), bool(env.get("WAYLAND_DISPLAY"))
     if not x11 and not wayland:
         reason = "no display (DISPLAY and WAYLAND_DISPLAY are unset): reminders run without a tray"
-        return TrayBackend.named("none", _why(reason, rejected))
+        return TrayBackend.named("none", reason, passed)
     why_not = probes.status_notifier_host(env) or probes.appindicator()
     if why_not is None:
         reason = "a StatusNotifierItem host is registered on the session bus"
-        return TrayBackend.named("appindicator", _why(reason, rejected))
-    rejected.append(f"appindicator: {why_not}")
+        return TrayBackend.named("appindicator", reason, passed)
+    passed.append(PassedOver("appindicator", why_not))
     if not x11:
         reason = "Wayland without a StatusNotifierItem host (tray): nothing can show the icon"
-        return TrayBackend.named("none", _why(reason, rejected))
+        return TrayBackend.named("none", reason, passed)
     why_not = probes.gtk()
     if why_not is None:
         note = probes.xembed_tray(env)
         reason = "GTK status icon (XEmbed tray)" + (f"; {note}" if note else "")
-        return TrayBackend.named("gtk", _why(reason, rejected))
-    rejected.append(f"gtk: {why_not}")
+        return TrayBackend.named("gtk", reason, passed)
+    passed.append(PassedOver("gtk", why_not))
     reason = NO_MENU_HINT if why_not.startswith(NO_GTK) else "no menu: GTK 3 did not start"
-    return TrayBackend.named("xorg", _why(reason, rejected))
-
-
-def _why(reason: str, rejected: list[str]) -> str:
-    return f"{reason} (rejected: {'; '.join(rejected)})" if rejected else reason
+    return TrayBackend.named("xorg", reason, passed)
 
 
 def _prepare_gtk_env() -> None:
@@ -138,41 +161,19 @@ def _prepare_gtk_env() -> None:
 
 def _probe_status_notifier_host(env: Mapping[str, str]) -> str | None:
     try:
-        from gi.repository import Gio, GLib  # noqa: PLC0415
-    except ImportError as error:
-        return f"PyGObject (python3-gi) is not installed ({error})"
-    address = session_bus_address(env)
-    if address is None:
-        return "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset)"
-    flags = (
-        Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT
-        | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION
-    )
+        bus = connect(session_bus_address(env))
+    except SessionBusError as error:
+        return str(error)
     try:
-        bus = Gio.DBusConnection.new_for_address_sync(address, flags, None, None)
-        try:
-            return _ask_watcher(bus)
-        finally:
-            bus.close_sync(None)
-    except GLib.Error as error:
+        if not name_has_owner(bus, _WATCHER, 1.0):
+            return f"no StatusNotifierItem watcher on the session bus ({_WATCHER} has no owner)"
+        target = (_WATCHER, "/StatusNotifierWatcher", _WATCHER, "IsStatusNotifierHostRegistered")
+        if not get_property(bus, target, 1.0):
+            return "a StatusNotifierItem watcher runs, but no tray host is registered with it"
+    except BusCallError as error:
         return f"could not ask the session bus about StatusNotifierItem hosts: {error.message}"
-
-
-def _ask_watcher(bus: Any) -> str | None:  # noqa: ANN401  (a Gio.DBusConnection)
-    from gi.repository import Gio, GLib  # noqa: PLC0415
-
-    def call(name: str, path: str, interface: str, method: str, args: GLib.Variant) -> Any:  # noqa: ANN401
-        reply = bus.call_sync(name, path, interface, method, args, None,
-                              Gio.DBusCallFlags.NONE, 1000, None)  # fmt: skip
-        return reply.unpack()[0]
-
-    dbus = "org.freedesktop.DBus"
-    if not call(dbus, "/org/freedesktop/DBus", dbus, "NameHasOwner",
-                GLib.Variant("(s)", (_WATCHER,))):  # fmt: skip
-        return f"no StatusNotifierItem watcher on the session bus ({_WATCHER} has no owner)"
-    if not call(_WATCHER, "/StatusNotifierWatcher", f"{dbus}.Properties", "Get",
-                GLib.Variant("(ss)", (_WATCHER, "IsStatusNotifierHostRegistered"))):  # fmt: skip
-        return "a StatusNotifierItem watcher runs, but no tray host is registered with it"
+    finally:
+        close_bus(bus, log, "tray probe")
     return None
 
 
@@ -212,20 +213,17 @@ def _probe_gtk() -> str | None:
 
 def _probe_xembed_tray(env: Mapping[str, str]) -> str | None:
     """Say so when no XEmbed tray runs yet; GTK docks the icon whenever one starts."""
+    from deskmobility.adapters._x11 import X11Error, XcbConnection  # noqa: PLC0415
+
     try:
-        from Xlib import display  # noqa: PLC0415
-    except ImportError:
-        return None
-    try:
-        connection = display.Display(env.get("DISPLAY"))
+        connection = XcbConnection(env.get("DISPLAY"))
         try:
-            atom = connection.intern_atom(f"_NET_SYSTEM_TRAY_S{connection.get_default_screen()}")
-            owner = connection.get_selection_owner(atom)
+            owner = connection.selection_owner(f"_NET_SYSTEM_TRAY_S{connection.screen}")
         finally:
             connection.close()
-    except Exception as error:  # noqa: BLE001  (informational only)
+    except X11Error as error:  # informational only
         return f"could not look for an XEmbed tray ({error})"
-    if getattr(owner, "id", owner):
+    if owner:
         return None
     return "no XEmbed tray is running yet; the icon appears when one starts"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 from deskmobility.adapters.idle.poll import LOOK_MARGIN, PollingIdleWatch
@@ -64,3 +65,24 @@ def test_an_unreadable_idle_time_changes_nothing_and_looks_again_soon() -> None:
     calls: list[object] = []
     presence, wait = watch.look(Presence(), BREAK, calls.append, lambda: calls.append("back"))
     assert (presence, wait, calls) == (Presence(), LOOK_MARGIN, [])
+
+
+def test_a_failing_callback_is_logged_and_the_watch_goes_on() -> None:
+    monitor = ScriptedMonitor()
+    watch = PollingIdleWatch(monitor, now=lambda: START)
+    monitor.idle = timedelta(minutes=6)
+
+    def broken(_idle: timedelta) -> None:
+        raise RuntimeError("boom")
+
+    presence, wait = watch.look(Presence(), BREAK, broken, lambda: None)
+    assert presence.away
+    assert wait == LOOK_MARGIN
+
+
+def test_close_wakes_the_waiting_thread_at_once() -> None:
+    monitor = ScriptedMonitor()
+    watch = PollingIdleWatch(monitor, now=lambda: START)
+    watch.watch(BREAK, lambda _idle: None, lambda: None)  # next look in about 6 minutes
+    watch.close()
+    assert not any(t.name == "idle-poll" for t in threading.enumerate())

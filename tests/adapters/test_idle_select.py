@@ -14,7 +14,13 @@ from datetime import timedelta
 import pytest
 
 from deskmobility.adapters import idle
-from deskmobility.adapters.idle import ENV_VAR, UnavailableIdleMonitor, select_idle_monitor
+from deskmobility.adapters.idle import (
+    ENV_VAR,
+    UnavailableIdleMonitor,
+    select_idle_monitor,
+    select_idle_watch,
+)
+from deskmobility.adapters.idle.poll import PollingIdleWatch
 
 
 class FakeMonitor:
@@ -36,7 +42,7 @@ class FakeMonitor:
 
 
 class FakeBackends:
-    """Stands in for ``idle._build``: every backend works unless told why it does not."""
+    """Stands in for ``idle._build_monitor``: every backend works unless told why it does not."""
 
     def __init__(self, **problems: str) -> None:
         self.problems = problems
@@ -56,7 +62,7 @@ class FakeBackends:
 def backends(monkeypatch):
     def install(**problems: str) -> FakeBackends:
         fake = FakeBackends(**problems)
-        monkeypatch.setattr(idle, "_build", fake)
+        monkeypatch.setattr(idle, "_build_monitor", fake)
         return fake
 
     return install
@@ -67,10 +73,11 @@ WAYLAND_ENV = {"WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0", "XDG_SESSION_TYP
 
 
 def test_linux_x11_tries_mutter_then_kde_then_x11_and_takes_the_first_that_answers(backends):
-    fake = backends(mutter="no Mutter here", kde="no KDE here")
+    fake = backends(mutter="no Mutter here", kde="no KDE here", **{"x11-sync": "no SYNC"})
     monitor, reason = select_idle_monitor("linux", X11_ENV)
     assert monitor.name == "x11"
-    assert fake.tried == ["mutter", "kde", "x11"]
+    assert fake.tried == ["mutter", "kde", "x11-sync", "x11"]
+    assert "x11-sync: no SYNC" in reason
     assert reason.startswith("x11: the X server's MIT-SCREEN-SAVER idle counter")
     assert "mutter: no Mutter here" in reason
     assert "kde: no KDE here" in reason
@@ -123,8 +130,8 @@ def test_env_variable_beats_preference_and_skips_the_automatic_order(backends):
     fake = backends()
     env = {**WAYLAND_ENV, ENV_VAR: " X11 "}
     monitor, reason = select_idle_monitor("linux", env, preference="kde")
-    assert monitor.name == "x11"
-    assert fake.tried == ["x11"]
+    assert monitor.name == "x11-sync"  # x11 means the X server: its SYNC counter first
+    assert fake.tried == ["x11-sync"]
     assert reason.endswith(f"({ENV_VAR})")
 
 
@@ -183,7 +190,7 @@ def test_a_probe_that_crashes_is_a_rejection_not_a_crash(backends, monkeypatch):
             monitor.probe = crash
         return monitor
 
-    monkeypatch.setattr(idle, "_build", build)
+    monkeypatch.setattr(idle, "_build_monitor", build)
     monitor, reason = select_idle_monitor("linux", X11_ENV)
     assert monitor.name == "kde"
     assert "mutter: probe crashed: RuntimeError('backend bug')" in reason
@@ -228,7 +235,10 @@ def test_an_unknown_platform_has_no_candidates(backends):
     monitor, reason = select_idle_monitor("emscripten", {})
     assert isinstance(monitor, UnavailableIdleMonitor)
     assert fake.tried == []
-    assert reason == "cannot tell idle time: no idle source is known for platform 'emscripten'"
+    assert (
+        reason
+        == "cannot tell idle time: emscripten: no idle source is known for platform 'emscripten'"
+    )
 
 
 # -- the real backends, probing an environment that offers nothing ------------------------
@@ -294,3 +304,44 @@ def test_dbus_monitors_find_the_systemd_user_bus_when_no_address_is_given(tmp_pa
     )
     explicit = {"DBUS_SESSION_BUS_ADDRESS": "unix:abstract=x", "XDG_RUNTIME_DIR": str(tmp_path)}
     assert MutterIdleMonitor.from_env(explicit).bus_address == "unix:abstract=x"
+
+
+# -- select_idle_watch: events where the desktop has them, the adaptive poll elsewhere ----
+
+
+def test_x11_watch_prefers_sync_alarms_and_falls_back_to_the_polled_counter(backends):
+    backends(mutter="no Mutter here", kde="no KDE here")
+    selection = select_idle_watch(
+        "linux", {"XDG_SESSION_TYPE": "x11", "DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent"}
+    )
+    # No DISPLAY: neither X11 source is tried, and the reasons say so.
+    assert not selection.available
+    assert [p.name for p in selection.passed_over] == ["mutter", "kde", "x11"]
+
+    env = {**X11_ENV, "DISPLAY": ":4711"}  # a display that does not exist
+    selection = select_idle_watch("linux", env)
+    names = [p.name for p in selection.passed_over]
+    assert names[:3] == ["mutter", "kde", "x11-sync"]
+    assert "cannot open X11 display ':4711'" in selection.passed_over[2].reason
+    # The fake reading stands in for python-xlib's counter, which would fail the same way.
+    assert selection.name == "x11"
+    assert isinstance(selection.backend, PollingIdleWatch)
+    assert selection.backend.mode.startswith("poll (x11")
+    assert selection.reason.startswith("x11: the X server's MIT-SCREEN-SAVER idle counter")
+
+
+def test_windows_and_macos_watches_poll(backends):
+    """MOCKS the platform: fake readings stand in for GetLastInputInfo and ioreg."""
+    backends()
+    for platform, name in (("win32", "windows"), ("darwin", "macos")):
+        selection = select_idle_watch(platform, {})
+        assert selection.name == name
+        assert selection.backend.mode.startswith(f"poll ({name}")
+        selection.backend.close()
+
+
+def test_watch_turned_off_is_unavailable_and_marked_as_the_persons_choice(backends):
+    selection = select_idle_watch("linux", {ENV_VAR: "off"})
+    assert not selection.available
+    assert selection.why == f"idle detection is turned off by {ENV_VAR} ('off')"
+    selection.backend.watch(timedelta(minutes=5), lambda _i: None, lambda: None)  # harmless

@@ -139,21 +139,21 @@ def test_dnd_turned_off_tries_only_fullscreen_and_says_so(backends):
     checks, reasons = select_interruption_checks("linux", GNOME_X11_ENV, dnd=False)
     assert fake.tried == ["x11-fullscreen"]
     assert names(checks) == ["x11-fullscreen"]
-    assert reasons == ["do-not-disturb checks are turned off"]
+    assert reasons == ["do-not-disturb: turned off"]
 
 
 def test_fullscreen_turned_off_tries_only_dnd_and_says_so(backends):
     fake = backends()
     _, reasons = select_interruption_checks("linux", GNOME_X11_ENV, fullscreen=False)
     assert fake.tried == ["freedesktop", "dunst", "gnome"]
-    assert reasons == ["fullscreen checks are turned off"]
+    assert reasons == ["fullscreen: turned off"]
 
 
 def test_both_turned_off_tries_nothing(backends):
     fake = backends()
     checks, reasons = select_interruption_checks("linux", X11_ENV, dnd=False, fullscreen=False)
     assert (checks, fake.tried) == ([], [])
-    assert reasons == ["do-not-disturb checks are turned off", "fullscreen checks are turned off"]
+    assert reasons == ["do-not-disturb: turned off", "fullscreen: turned off"]
 
 
 def test_a_probe_that_crashes_is_a_rejection_not_a_crash(backends, monkeypatch):
@@ -191,7 +191,7 @@ def test_win32_selects_the_windows_check_with_both_switches(backends):
     checks, reasons = select_interruption_checks("win32", {"DISPLAY": ":0"}, fullscreen=False)
     assert names(checks) == ["windows"]
     assert fake.switches == [(True, False)]
-    assert reasons == ["fullscreen checks are turned off"]
+    assert reasons == ["fullscreen: turned off"]
 
 
 def test_win32_with_both_turned_off_tries_nothing(backends):
@@ -220,7 +220,7 @@ def test_darwin_with_dnd_off_gives_only_the_fullscreen_reason(backends):
     backends()
     _, reasons = select_interruption_checks("darwin", {}, dnd=False)
     assert reasons == [
-        "do-not-disturb checks are turned off",
+        "do-not-disturb: turned off",
         "macos: fullscreen detection is not implemented on macOS",
     ]
 
@@ -229,7 +229,9 @@ def test_an_unknown_platform_has_no_checks(backends):
     fake = backends()
     checks, reasons = select_interruption_checks("emscripten", {})
     assert (checks, fake.tried) == ([], [])
-    assert reasons == ["no do-not-disturb or fullscreen source is known for platform 'emscripten'"]
+    assert reasons == [
+        "emscripten: no do-not-disturb or fullscreen source is known for platform 'emscripten'"
+    ]
 
 
 # -- held_reason -------------------------------------------------------------------------
@@ -361,3 +363,13 @@ def test_gnome_check_is_constructed_without_touching_gio():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={}
     )
     assert result.stdout.strip() == "False"
+
+
+def test_the_selection_marks_what_the_person_turned_off_apart_from_what_does_not_work():
+    selection = select_interruption_checks("emscripten", {}, dnd=False)
+    assert not selection.available
+    assert selection.name == "none"
+    off = [p.name for p in selection.passed_over if p.turned_off]
+    missing = [p.name for p in selection.passed_over if not p.turned_off]
+    assert off == ["do-not-disturb"]
+    assert missing == ["emscripten"]

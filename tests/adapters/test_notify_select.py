@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from deskmobility.adapters.notify import NotifyError, UnavailableNotifier, select_notifier
+from deskmobility.adapters.notify.freedesktop import FreedesktopNotifier
 from deskmobility.adapters.notify.macos import OsascriptNotifier, applescript_string
-from deskmobility.adapters.notify.plyer_backends import DbusNotifier, NotifySendNotifier
+from deskmobility.adapters.notify.notify_send import NotifySendNotifier
+from deskmobility.adapters.selection import PassedOver
 
 ICON = Path("/icons/deskmobility-64.png")
 
@@ -21,42 +23,70 @@ def nothing(_name: str) -> None:
     return None
 
 
-def test_linux_prefers_dbus_python() -> None:
-    notifier, why = select_notifier(ICON, "linux", {}, which=nothing, has_dbus_python=lambda: True)
-    assert isinstance(notifier, DbusNotifier)
-    assert "dbus-python" in why
+def test_linux_prefers_the_gdbus_notifier() -> None:
+    selection = select_notifier(ICON, "linux", {}, which=nothing, has_gio=lambda: None)
+    assert isinstance(selection.backend, FreedesktopNotifier)
+    assert selection.name == "freedesktop"
+    assert selection.passed_over == ()
 
 
-def test_linux_falls_back_to_notify_send() -> None:
-    notifier, why = select_notifier(
-        ICON, "linux", {}, which=lambda n: f"/usr/bin/{n}", has_dbus_python=lambda: False
+def test_linux_without_pygobject_falls_back_to_notify_send_and_says_why() -> None:
+    selection = select_notifier(
+        ICON, "linux", {}, which=lambda n: f"/usr/bin/{n}", has_gio=lambda: "no gi"
     )
-    assert isinstance(notifier, NotifySendNotifier)
-    assert "notify-send" in why
+    assert isinstance(selection.backend, NotifySendNotifier)
+    assert selection.passed_over == (PassedOver("freedesktop", "no gi"),)
 
 
 def test_linux_with_neither_says_exactly_what_to_install() -> None:
-    notifier, why = select_notifier(ICON, "linux", {}, which=nothing, has_dbus_python=lambda: False)
-    assert isinstance(notifier, UnavailableNotifier)
-    assert "dbus-python" in why
-    assert "libnotify-bin" in why
+    selection = select_notifier(ICON, "linux", {}, which=nothing, has_gio=lambda: "no gi")
+    assert isinstance(selection.backend, UnavailableNotifier)
+    assert not selection.available
+    assert "python3-gi" in selection.why
+    assert "libnotify-bin" in selection.why
     with pytest.raises(NotifyError, match="libnotify-bin"):
-        notifier.send("t", "b", timedelta(seconds=5))
+        selection.backend.send("t", "b", timedelta(seconds=5))
 
 
 def test_the_environment_can_force_notify_send() -> None:
     env = {"DESKMOBILITY_NOTIFIER": "notify-send"}
-    notifier, _ = select_notifier(
-        ICON, "linux", env, which=lambda n: f"/usr/bin/{n}", has_dbus_python=lambda: True
+    selection = select_notifier(
+        ICON, "linux", env, which=lambda n: f"/usr/bin/{n}", has_gio=lambda: None
     )
-    assert isinstance(notifier, NotifySendNotifier)
+    assert isinstance(selection.backend, NotifySendNotifier)
+    assert selection.passed_over[0].turned_off
+
+
+def test_the_selection_still_unpacks_as_notifier_and_reason() -> None:
+    notifier, why = select_notifier(ICON, "linux", {}, which=nothing, has_gio=lambda: None)
+    assert isinstance(notifier, FreedesktopNotifier)
+    assert why.startswith("org.freedesktop.Notifications over GDBus")
+
+
+def test_notify_send_runs_with_the_text_as_arguments_and_reports_failure(tmp_path: Path) -> None:
+    record = tmp_path / "args"
+    fake = tmp_path / "notify-send"
+    fake.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {record}\n[ "$5" != fail ]\n')
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    notifier = NotifySendNotifier(ICON, program=str(fake))
+    notifier.send("-t title", "it's a body", timedelta(seconds=5))
+    assert record.read_text().splitlines() == [
+        "--app-name=deskmobility",
+        f"--icon={ICON}",
+        "--expire-time=5000",
+        "--",
+        "-t title",
+        "it's a body",
+    ]
+    with pytest.raises(NotifyError, match="exited 1"):
+        notifier.send("fail", "body", timedelta(seconds=5))
 
 
 def test_macos_without_pyobjus_uses_osascript() -> None:
     """MOCKS the platform: macOS can't run here; only the choice is under test."""
-    notifier, why = select_notifier(ICON, "darwin", {}, which=lambda n: f"/usr/bin/{n}")
-    assert isinstance(notifier, OsascriptNotifier)
-    assert "pyobjus" in why
+    selection = select_notifier(ICON, "darwin", {}, which=lambda n: f"/usr/bin/{n}")
+    assert isinstance(selection.backend, OsascriptNotifier)
+    assert "pyobjus" in selection.reason
 
 
 def test_osascript_gets_one_safely_quoted_script(tmp_path: Path, monkeypatch) -> None:
@@ -84,7 +114,7 @@ def test_windows_uses_plyer_balloons_and_truncates_to_the_limits(monkeypatch) ->
     fake = types.ModuleType("plyer.platforms.win.notification")
     fake.instance = FakeWindowsNotification  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "plyer.platforms.win.notification", fake)
-    notifier, _ = select_notifier(ICON, "win32", {})
+    notifier = select_notifier(ICON, "win32", {}).backend
     notifier.send("T" * 100, "B" * 400, timedelta(seconds=20))
     assert len(sent[0]["title"]) == 63  # type: ignore[arg-type]
     assert len(sent[0]["message"]) == 255  # type: ignore[arg-type]

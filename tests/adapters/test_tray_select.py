@@ -62,9 +62,8 @@ def test_windows_uses_the_win32_backend_with_menu_and_click() -> None:
     """Selection logic only: no real Windows is involved."""
     probes = Probes()
     backend = _select({}, probes, platform="win32")
-    assert backend == TrayBackend(
-        "win32", "Windows notification area", has_menu=True, has_default_action=True
-    )
+    assert backend == TrayBackend.named("win32", "Windows notification area")
+    assert (backend.has_menu, backend.has_default_action) == (True, True)
     assert probes.asked == []
 
 
@@ -72,9 +71,8 @@ def test_macos_uses_the_darwin_backend_whose_click_opens_the_menu() -> None:
     """Selection logic only: no real macOS is involved. pystray's darwin Icon sets
     HAS_DEFAULT_ACTION = False: a click on the status item opens the menu."""
     backend = _select({}, Probes(), platform="darwin")
-    assert backend == TrayBackend(
-        "darwin", "macOS menu bar", has_menu=True, has_default_action=False
-    )
+    assert backend == TrayBackend.named("darwin", "macOS menu bar")
+    assert (backend.has_menu, backend.has_default_action) == (True, False)
 
 
 def test_no_display_means_no_tray_and_no_probing() -> None:
@@ -93,12 +91,11 @@ def test_empty_display_variables_count_as_unset() -> None:
 def test_status_notifier_host_and_typelib_give_appindicator() -> None:
     probes = Probes(sni=None, appindicator=None)
     backend = _select(X11, probes)
-    assert backend == TrayBackend(
-        "appindicator",
-        "a StatusNotifierItem host is registered on the session bus",
-        has_menu=True,
-        has_default_action=False,
+    assert backend == TrayBackend.named(
+        "appindicator", "a StatusNotifierItem host is registered on the session bus"
     )
+    assert (backend.has_menu, backend.has_default_action) == (True, False)
+    assert backend.passed_over == ()
     assert probes.asked == ["sni", "appindicator"]
 
 
@@ -106,7 +103,8 @@ def test_host_without_typelib_falls_back_to_gtk_and_says_why() -> None:
     probes = Probes(sni=None, appindicator="no AppIndicator typelib")
     backend = _select(X11, probes)
     assert (backend.name, backend.has_menu, backend.has_default_action) == ("gtk", True, True)
-    assert "rejected: appindicator: no AppIndicator typelib" in backend.reason
+    assert "passed over: appindicator: no AppIndicator typelib" in backend.reason
+    assert backend.passed_over[0].name == "appindicator"
 
 
 def test_no_status_notifier_host_gives_gtk_without_asking_for_the_typelib() -> None:
@@ -176,13 +174,13 @@ def test_forced_xorg_still_says_it_has_no_menu() -> None:
 def test_unknown_pystray_backend_is_ignored_and_reported(value: str) -> None:
     backend = _select({**X11, "PYSTRAY_BACKEND": value}, Probes())
     assert backend.name == "gtk"
-    assert f"PYSTRAY_BACKEND={value!r} ignored (not a pystray backend)" in backend.reason
+    assert f"{value}: PYSTRAY_BACKEND names no pystray backend; ignored" in backend.reason
 
 
 def test_headless_ignores_an_unknown_pystray_backend_but_says_so() -> None:
     backend = _select({"PYSTRAY_BACKEND": "dummy"}, Probes())
     assert backend.name == "none"
-    assert "PYSTRAY_BACKEND='dummy' ignored" in backend.reason
+    assert "dummy: PYSTRAY_BACKEND names no pystray backend; ignored" in backend.reason
 
 
 def test_importing_the_tray_module_imports_no_desktop_library() -> None:
@@ -243,3 +241,12 @@ def test_stop_before_run_makes_run_return_at_once() -> None:
     tray = Tray(_Actions(), TrayBackend.named("none", "headless"))  # type: ignore[arg-type]
     tray.stop()
     tray.run(on_ready=lambda: pytest.fail("on_ready after stop"))
+
+
+def test_only_the_gtk_backends_run_the_glib_loop_the_signals_need() -> None:
+    looping = {
+        name
+        for name in ("appindicator", "gtk", "xorg", "win32", "darwin", "none")
+        if TrayBackend.named(name, "why").runs_glib_loop
+    }  # type: ignore[arg-type]
+    assert looping == {"gtk", "appindicator"}

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from .desktop import REQUIRED, Desktop, missing_programs
+from .gnome import GNOME_REQUIRED, GnomeShell
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -71,6 +72,24 @@ def desktop(
     log_dir = _module_dir(request) / "desktop"
     shutil.rmtree(log_dir, ignore_errors=True)
     running = Desktop(tmp_path_factory.mktemp("desktop"), log_dir)
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def gnome(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[GnomeShell]:
+    """A headless GNOME Shell on private buses for this test module (see ``gnome.py``)."""
+    problem = missing_programs(GNOME_REQUIRED)
+    if problem:
+        pytest.fail(problem, pytrace=False)
+    log_dir = _module_dir(request) / "gnome"
+    shutil.rmtree(log_dir, ignore_errors=True)
+    running = GnomeShell(tmp_path_factory.mktemp("gnome"), log_dir)
     try:
         running.start()
         yield running

@@ -110,10 +110,26 @@ def start_xvfb(processes: ProcessGroup, env: dict[str, str], log_dir: Path) -> s
     return name
 
 
-def start_bus(processes: ProcessGroup, env: dict[str, str], tmp: Path, log_dir: Path) -> str:
-    """Start a private session bus (no activation, see above); return its address."""
+def start_bus(
+    processes: ProcessGroup,
+    env: dict[str, str],
+    tmp: Path,
+    log_dir: Path,
+    *,
+    activation: bool = False,
+) -> str:
+    """Start a private session bus; return its address.
+
+    No D-Bus activation (see above) unless ``activation``: a GNOME Shell session needs it,
+    as its notification server is a helper the bus starts on first use.
+    """
     config = tmp / "session-bus.conf"
-    config.write_text(_BUS_CONFIG.format(runtime=env["XDG_RUNTIME_DIR"]), encoding="utf-8")
+    text = _BUS_CONFIG.format(runtime=env["XDG_RUNTIME_DIR"])
+    if activation:
+        text = text.replace(
+            "<type>session</type>", "<type>session</type>\n  <standard_session_servicedirs/>"
+        )
+    config.write_text(text, encoding="utf-8")
     read_end, write_end = os.pipe()
     try:
         processes.start(

@@ -4,7 +4,7 @@ All REAL: Xvfb, a private session bus, dunst 1.9 (paused and unpaused with ``dun
 openbox as the EWMH window manager with ``xmessage`` windows made fullscreen by ``wmctrl``,
 and GNOME's ``show-banners`` key written by ``gsettings`` through a real ``dconf-service``.
 The one stand-in is the notification server with an ``Inhibited`` property: there is no
-Plasma here, so a small dbus-python server (source below) serves it the way Plasma's does,
+Plasma here, so a small GDBus server (source below) serves it the way Plasma's does,
 on the real bus, in dunst's place.
 
 Every wait is bounded. Screenshots land in ``artifacts/e2e/test_interruptions/<test>/``.
@@ -216,44 +216,45 @@ def test_a_window_manager_that_exits_is_noticed_by_the_probe(
 
 INHIBITING_SERVER = textwrap.dedent(
     '''
-    """Serve org.freedesktop.Notifications with Plasma's Inhibit/UnInhibit/Inhibited."""
+    """Serve org.freedesktop.Notifications with Plasma's Inhibit/UnInhibit/Inhibited (GDBus)."""
     import os
-    import dbus, dbus.bus, dbus.service, dbus.mainloop.glib
-    from gi.repository import GLib
+    from gi.repository import Gio, GLib
 
     IFACE = "org.freedesktop.Notifications"
+    XML = f"""<node><interface name="{IFACE}">
+      <method name="Inhibit"><arg type="s" direction="in"/><arg type="s" direction="in"/>
+        <arg type="a{{sv}}" direction="in"/><arg type="u" direction="out"/></method>
+      <method name="UnInhibit"><arg type="u" direction="in"/></method>
+      <method name="GetServerInformation"><arg type="s" direction="out"/>
+        <arg type="s" direction="out"/><arg type="s" direction="out"/>
+        <arg type="s" direction="out"/></method>
+      <property name="Inhibited" type="b" access="read"/>
+    </interface></node>"""
+    cookies, last = set(), [0]
 
-    class Server(dbus.service.Object):
-        def __init__(self, bus):
-            super().__init__(bus, "/org/freedesktop/Notifications")
-            self.cookies, self.last = set(), 0
+    def method(_bus, _sender, _path, _iface, name, args, invocation):
+        if name == "Inhibit":
+            last[0] += 1
+            cookies.add(last[0])
+            invocation.return_value(GLib.Variant("(u)", (last[0],)))
+        elif name == "UnInhibit":
+            cookies.discard(args.unpack()[0])
+            invocation.return_value(None)
+        else:
+            info = ("stand-in", "deskmobility tests", "0", "1.2")
+            invocation.return_value(GLib.Variant("(ssss)", info))
 
-        @dbus.service.method(IFACE, in_signature="ssa{sv}", out_signature="u")
-        def Inhibit(self, desktop_entry, reason, hints):
-            self.last += 1
-            self.cookies.add(self.last)
-            return self.last
+    def get_property(_bus, _sender, _path, _iface, _name):
+        return GLib.Variant("b", bool(cookies))  # GDBus refuses names not in XML itself
 
-        @dbus.service.method(IFACE, in_signature="u")
-        def UnInhibit(self, cookie):
-            self.cookies.discard(int(cookie))
-
-        @dbus.service.method(IFACE, out_signature="ssss")
-        def GetServerInformation(self):
-            return ("stand-in", "deskmobility tests", "0", "1.2")
-
-        @dbus.service.method(dbus.PROPERTIES_IFACE, in_signature="ss", out_signature="v")
-        def Get(self, interface, name):
-            if (interface, name) == (IFACE, "Inhibited"):
-                return dbus.Boolean(bool(self.cookies))
-            raise dbus.exceptions.DBusException(
-                "No such property", name="org.freedesktop.DBus.Error.InvalidArgs"
-            )
-
-    dbus.mainloop.glib.DBusGMainLoop(set_as_default=True)
-    bus = dbus.bus.BusConnection(os.environ["DBUS_SESSION_BUS_ADDRESS"])
-    server = Server(bus)
-    name = dbus.service.BusName(IFACE, bus)
+    flags = (Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT
+             | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION)
+    bus = Gio.DBusConnection.new_for_address_sync(
+        os.environ["DBUS_SESSION_BUS_ADDRESS"], flags, None, None)
+    node = Gio.DBusNodeInfo.new_for_xml(XML)
+    bus.register_object("/org/freedesktop/Notifications", node.interfaces[0], method,
+                        get_property, None)
+    Gio.bus_own_name_on_connection(bus, IFACE, Gio.BusNameOwnerFlags.NONE, None, None)
     GLib.MainLoop().run()
     '''
 )

@@ -1,7 +1,7 @@
 """The idle-monitor port, and the D-Bus plumbing the Mutter and KDE monitors share.
 
-Nothing here imports a desktop library at module level: dbus-python is imported the first
-time a D-Bus monitor connects, so importing this package never needs a bus or a display.
+Nothing here imports a desktop library at module level: PyGObject's Gio is imported the
+first time a D-Bus monitor connects, so importing this package never needs a bus or a display.
 """
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from deskmobility.adapters._session_bus import (
+    NO_OWNER,
+    UNKNOWN_MEMBER,
+    BusCallError,
     SessionBusError,
+    call,
     close_bus,
     connect,
-    dbus_message,
-    import_dbus,
     session_bus_address,
 )
 
@@ -54,6 +56,10 @@ class IdleMonitor(Protocol):
     def close(self) -> None:
         """Drop any connection held open between calls (the next call reopens it)."""
         ...
+
+
+class IdleWatchError(Exception):
+    """An idle watch cannot run here; the message says why, for people."""
 
 
 class IdleReadError(Exception):
@@ -112,9 +118,9 @@ class DBusIdleMonitor(KeptConnectionMonitor):
     """Reads an idle time in milliseconds with one D-Bus method call on the session bus.
 
     Subclasses set the class attributes below. The connection is the monitor's own (a
-    BusConnection, not dbus-python's shared ``SessionBus()`` that plyer's notifier uses):
-    opened lazily, kept between calls, dropped after any failure. Calls never auto-start a
-    service: probing must not launch some screensaver daemon on the way.
+    private GDBus connection): opened lazily, kept between calls, dropped after any
+    failure. Calls never auto-start a service: probing must not launch some screensaver
+    daemon on the way.
     """
 
     name = "dbus"
@@ -146,40 +152,28 @@ class DBusIdleMonitor(KeptConnectionMonitor):
 
     def explain(self, error_name: str, message: str) -> str:
         """Turn a D-Bus error reply into a reason people can act on (subclasses add cases)."""
-        if error_name in {
-            "org.freedesktop.DBus.Error.ServiceUnknown",
-            "org.freedesktop.DBus.Error.NameHasNoOwner",
-        }:
+        if error_name in NO_OWNER:
             return f"{self.LABEL}: nothing on the session bus owns {self.SERVICE}"
-        if error_name in {
-            "org.freedesktop.DBus.Error.UnknownMethod",
-            "org.freedesktop.DBus.Error.UnknownObject",
-            "org.freedesktop.DBus.Error.UnknownInterface",
-        }:
+        if error_name in UNKNOWN_MEMBER:
             return f"{self.LABEL}: {self.SERVICE} has no {self.INTERFACE}.{self.METHOD} here"
         return f"{self.LABEL}: {self.METHOD} failed: {error_name}: {message}"
 
     def _read_ms(self) -> int:
-        dbus, bus = self._connect()
-        call = dbus.lowlevel.MethodCallMessage(self.SERVICE, self.PATH, self.INTERFACE, self.METHOD)
-        call.set_auto_start(False)
+        bus = self._connect()
+        target = (self.SERVICE, self.PATH, self.INTERFACE, self.METHOD)
         try:
-            reply = bus.send_message_with_reply_and_block(call, DBUS_TIMEOUT_S)
-        except dbus.exceptions.DBusException as error:
-            raise IdleReadError(
-                self.explain(str(error.get_dbus_name()), dbus_message(error))
-            ) from error
-        args = reply.get_args_list()
+            args = call(bus, target, None, DBUS_TIMEOUT_S, auto_start=False)
+        except BusCallError as error:
+            raise IdleReadError(self.explain(error.name, error.message)) from error
         if len(args) != 1 or isinstance(args[0], bool) or not isinstance(args[0], int):
             raise IdleReadError(f"{self.LABEL}: {self.METHOD} answered {args!r}, not a number")
         return int(args[0])
 
-    def _connect(self) -> tuple[Any, Any]:
-        """dbus-python and this monitor's connection, opened if need be."""
+    def _connect(self) -> Any:  # noqa: ANN401 - a Gio.DBusConnection
+        """The monitor's own connection, opened if need be."""
         try:
-            dbus = import_dbus()
             if self._bus is None:
-                self._bus = connect(dbus, self.bus_address)
+                self._bus = connect(self.bus_address)
         except SessionBusError as error:
             raise IdleReadError(f"{self.LABEL}: {error}") from error
-        return dbus, self._bus
+        return self._bus

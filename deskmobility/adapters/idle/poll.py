@@ -89,10 +89,13 @@ class PollingIdleWatch:
         """Read the idle time once, call back on a change; return the state and the next wait."""
         idle = self.monitor.idle_for()
         presence, event = presence.observe(self._now(), idle, away_after)
-        if isinstance(event, WentAway):
-            on_away(idle or away_after)
-        elif isinstance(event, CameBack):
-            on_back()
+        try:
+            if isinstance(event, WentAway):
+                on_away(idle or away_after)
+            elif isinstance(event, CameBack):
+                on_back()
+        except Exception:  # a failing callback must not end the watch's thread
+            log.exception("%s: an idle callback failed", self.name)
         margin = min(LOOK_MARGIN, away_after)
         if idle is None or presence.away:
             return presence, margin

@@ -1,7 +1,8 @@
 """Should reminders be held right now, and why? The checks this desktop offers.
 
 ``select_interruption_checks`` returns the checks that work here, each probed with a real
-read, and one line for each that does not (for the log). The app asks
+read, and what was passed over and why (the shared ``Selection`` shape; the probing is
+``_probing``'s, shared with the idle sources). The app asks
 ``held_reason(checks)`` only when a reminder is due, and every 30 s while it is held, to
 find out when the interruption ends: no check runs a thread or listens for signals.
 
@@ -25,15 +26,31 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
 
+from deskmobility.adapters._probing import all_working, probed
 from deskmobility.adapters.interruptions._base import InterruptionCheck, ProbedCheck
+from deskmobility.adapters.selection import PassedOver, Selection
 
-__all__ = ["InterruptionCheck", "held_reason", "select_interruption_checks"]
+__all__ = ["ChecksSelection", "InterruptionCheck", "held_reason", "select_interruption_checks"]
 
 log = logging.getLogger("deskmobility.interruptions")
 
 _UNIX = ("linux", "freebsd", "openbsd", "netbsd")
+
+
+class ChecksSelection(Selection[list[InterruptionCheck]]):
+    """The interruption checks that work here: the shared shape, with the checks as backend."""
+
+    def __iter__(self) -> Iterator[Any]:
+        """Unpack as ``(checks, reason lines)``, the pair the launcher took before this shape.
+
+        Transitional: the launcher should read ``backend`` and ``passed_over`` (whose
+        ``turned_off`` marks what the config switched off) instead.
+        """
+        yield self.backend
+        yield [item.line() for item in self.passed_over]
 
 
 def select_interruption_checks(
@@ -41,28 +58,26 @@ def select_interruption_checks(
     env: Mapping[str, str] = os.environ,
     dnd: bool = True,
     fullscreen: bool = True,
-) -> tuple[list[InterruptionCheck], list[str]]:
+) -> ChecksSelection:
     """The checks that work here, in the order to ask them, and why the others are missing.
 
     ``dnd`` / ``fullscreen``: the config's opt-outs; a check of a kind turned off is not
-    even tried. Each reason is one line, starting with the check's name.
+    even tried, and is passed over with ``turned_off`` set.
     """
-    reasons = [
-        f"{kind} checks are turned off"
+    off = tuple(
+        PassedOver(kind, "turned off", turned_off=True)
         for kind, wanted in (("do-not-disturb", dnd), ("fullscreen", fullscreen))
         if not wanted
-    ]
-    candidates, left_out = _candidates(platform, env, dnd=dnd, fullscreen=fullscreen)
-    checks: list[InterruptionCheck] = []
-    for name in candidates:
-        check = _build(name, env, dnd=dnd, fullscreen=fullscreen)
-        problem = _probe(check)
-        if problem is None:
-            checks.append(check)
-        else:
-            check.close()
-            reasons.append(f"{name}: {' '.join(problem.split())}")  # one line for the log
-    return checks, reasons + left_out
+    )
+    names, left_out = _candidates(platform, env, dnd=dnd, fullscreen=fullscreen)
+    checks, passed = all_working(
+        (name, _check_factory(name, env, dnd=dnd, fullscreen=fullscreen)) for name in names
+    )
+    found = ", ".join(check.name for check in checks)
+    why = f"holding reminders for: {found}" if checks else "no interruption check works here"
+    return ChecksSelection(
+        list(checks), found or "none", why, (*off, *passed, *left_out), available=bool(checks)
+    )
 
 
 def held_reason(checks: Iterable[InterruptionCheck]) -> str | None:
@@ -83,8 +98,8 @@ def held_reason(checks: Iterable[InterruptionCheck]) -> str | None:
 
 def _candidates(
     platform: str, env: Mapping[str, str], *, dnd: bool, fullscreen: bool
-) -> tuple[list[str], list[str]]:
-    """The checks to try in order, and the reasons for those left out up front."""
+) -> tuple[list[str], list[PassedOver]]:
+    """The checks to try in order, and those left out up front with the reason."""
     if not (dnd or fullscreen):
         return [], []
     if platform == "win32":
@@ -92,28 +107,35 @@ def _candidates(
     if platform == "darwin":
         from deskmobility.adapters.interruptions.macos import unavailable_reasons  # noqa: PLC0415
 
-        return [], unavailable_reasons(dnd=dnd, fullscreen=fullscreen)
+        return [], [
+            PassedOver("macos", reason.removeprefix("macos: "))
+            for reason in unavailable_reasons(dnd=dnd, fullscreen=fullscreen)
+        ]
     if not platform.startswith(_UNIX):
-        return [], [f"no do-not-disturb or fullscreen source is known for platform {platform!r}"]
+        reason = f"no do-not-disturb or fullscreen source is known for platform {platform!r}"
+        return [], [PassedOver(platform, reason)]
     candidates: list[str] = []
-    left_out: list[str] = []
+    left_out: list[PassedOver] = []
     if dnd:
         candidates += ["freedesktop", "dunst"]
         desktop = env.get("XDG_CURRENT_DESKTOP", "")
         if _is_gnome(desktop):
             candidates.append("gnome")
         else:
-            left_out.append(f"gnome: not a GNOME session (XDG_CURRENT_DESKTOP={desktop!r})")
+            left_out.append(
+                PassedOver("gnome", f"not a GNOME session (XDG_CURRENT_DESKTOP={desktop!r})")
+            )
     if fullscreen:
         if env.get("WAYLAND_DISPLAY") or env.get("XDG_SESSION_TYPE") == "wayland":
-            left_out.append(
-                "x11-fullscreen: this is a Wayland session, where XWayland sees X11 windows "
-                "only; no portable Wayland protocol tells another client's fullscreen state"
+            reason = (
+                "this is a Wayland session, where XWayland sees X11 windows only; no "
+                "portable Wayland protocol tells another client's fullscreen state"
             )
+            left_out.append(PassedOver("x11-fullscreen", reason))
         elif env.get("DISPLAY"):
             candidates.append("x11-fullscreen")
         else:
-            left_out.append("x11-fullscreen: DISPLAY is not set")
+            left_out.append(PassedOver("x11-fullscreen", "DISPLAY is not set"))
     return candidates, left_out
 
 
@@ -154,9 +176,13 @@ def _build(name: str, env: Mapping[str, str], *, dnd: bool, fullscreen: bool) ->
     raise ValueError(f"unknown interruption check {name!r}")
 
 
-def _probe(check: ProbedCheck) -> str | None:
-    try:
-        return check.probe()
-    except Exception as error:  # a backend bug must not stop the app; the reason says it
-        log.debug("interruption check %s crashed in probe()", check.name, exc_info=True)
-        return f"probe crashed: {error!r}"
+def _check_factory(
+    name: str, env: Mapping[str, str], *, dnd: bool, fullscreen: bool
+) -> Callable[[], InterruptionCheck]:
+    """Build a check, probe it: working, or NotHere (the shared probing of ``_probing``)."""
+
+    def make() -> InterruptionCheck:
+        check = _build(name, env, dnd=dnd, fullscreen=fullscreen)
+        return probed(check, check.probe(), check.close)
+
+    return make

@@ -6,8 +6,8 @@ the tray ("do not disturb", "a fullscreen window") or None. It never raises: a r
 fails is logged at debug level and counts as "not held", because a broken check must not
 silence the app for good.
 
-Nothing here imports a desktop library at module level: dbus-python is imported the first
-time a D-Bus check reads, so importing this package needs no bus and no display.
+Nothing here imports a desktop library at module level: PyGObject's Gio is imported the
+first time a D-Bus check reads, so importing this package needs no bus and no display.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ import logging
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from deskmobility.adapters._session_bus import (
+    NO_ANSWER,
+    NO_OWNER,
+    BusCallError,
     SessionBusError,
     close_bus,
     connect,
-    dbus_message,
-    import_dbus,
+    get_property,
     session_bus_address,
 )
 
@@ -40,11 +42,6 @@ DBUS_PROBE_TIMEOUT_S = 5.0
 
 NOTIFICATIONS_SERVICE = "org.freedesktop.Notifications"
 NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
-_PROPERTIES = "org.freedesktop.DBus.Properties"
-_NO_OWNER = frozenset(
-    {"org.freedesktop.DBus.Error.ServiceUnknown", "org.freedesktop.DBus.Error.NameHasNoOwner"}
-)
-_NO_ANSWER = frozenset({"org.freedesktop.DBus.Error.NoReply", "org.freedesktop.DBus.Error.Timeout"})
 # What servers answer for a property they lack: GDBus (dunst, GNOME Shell, xfce4-notifyd)
 # says InvalidArgs "No such property"; Qt and sd-bus say UnknownProperty or UnknownInterface.
 MISSING_PROPERTY = frozenset(
@@ -93,11 +90,11 @@ class CheckError(Exception):
 class DBusPropertyCheck:
     """Holds reminders while one boolean property of the notification server is true.
 
-    Subclasses set the class attributes. The connection is the check's own (a
-    BusConnection, not dbus-python's shared ``SessionBus()`` that plyer's notifier uses):
-    opened lazily, kept between calls, dropped after any failure. Unlike the idle monitors,
-    these reads may D-Bus-activate the notification server: the app is about to send it a
-    notification anyway, and a server started on first use must not count as missing.
+    Subclasses set the class attributes. The connection is the check's own (a private
+    GDBus connection): opened lazily, kept between calls, dropped after any failure.
+    Unlike the idle monitors, these reads may D-Bus-activate the notification server: the
+    app is about to send it a notification anyway, and a server started on first use must
+    not count as missing.
     """
 
     name = "dbus"
@@ -153,38 +150,32 @@ class DBusPropertyCheck:
         """Why the property could not be read from a server that is there (subclasses refine)."""
         return f"{self.SERVICE} has no {self.INTERFACE}.{self.PROPERTY} ({error_name}: {message})"
 
-    def call(self, bus: Any, message: Any, timeout: float) -> list[Any]:  # noqa: ANN401 - dbus-python
-        """Send ``message`` on ``bus`` and return the reply's arguments (raises DBusException)."""
-        return list(bus.send_message_with_reply_and_block(message, timeout).get_args_list())
-
     def _read(self, timeout: float) -> bool:
-        dbus, bus = self._connect()
-        get = dbus.lowlevel.MethodCallMessage(self.SERVICE, self.PATH, _PROPERTIES, "Get")
-        get.append(self.INTERFACE, self.PROPERTY, signature="ss")
+        bus = self._connect()
         try:
-            args = self.call(bus, get, timeout)
-        except dbus.exceptions.DBusException as error:
+            value = get_property(
+                bus, (self.SERVICE, self.PATH, self.INTERFACE, self.PROPERTY), timeout
+            )
+        except BusCallError as error:
             raise CheckError(self._explain(bus, error, timeout)) from error
-        if len(args) != 1 or not isinstance(args[0], dbus.Boolean):
-            raise CheckError(f"{self.INTERFACE}.{self.PROPERTY} is {args!r}, not a boolean")
-        return bool(args[0])
+        if not isinstance(value, bool):
+            raise CheckError(f"{self.INTERFACE}.{self.PROPERTY} is {value!r}, not a boolean")
+        return value
 
-    def _explain(self, bus: Any, error: Any, timeout: float) -> str:  # noqa: ANN401 - dbus-python
-        name, message = str(error.get_dbus_name()), dbus_message(error)
-        if name in _NO_OWNER:
-            return f"nothing on the session bus provides {self.SERVICE} ({message})"
-        if name in _NO_ANSWER:
+    def _explain(self, bus: Any, error: BusCallError, timeout: float) -> str:  # noqa: ANN401
+        if error.name in NO_OWNER:
+            return f"nothing on the session bus provides {self.SERVICE} ({error.message})"
+        if error.name in NO_ANSWER:
             return f"{self.SERVICE} did not answer within {timeout:g} s"
-        if name in MISSING_PROPERTY:
-            return self.missing(bus, name, message)
-        return f"reading {self.INTERFACE}.{self.PROPERTY} failed: {name}: {message}"
+        if error.name in MISSING_PROPERTY:
+            return self.missing(bus, error.name, error.message)
+        return f"reading {self.INTERFACE}.{self.PROPERTY} failed: {error.name}: {error.message}"
 
-    def _connect(self) -> tuple[Any, Any]:
-        """dbus-python and this check's connection, opened if need be."""
+    def _connect(self) -> Any:  # noqa: ANN401 - a Gio.DBusConnection
+        """The check's own connection, opened if need be."""
         try:
-            dbus = import_dbus()
             if self._bus is None:
-                self._bus = connect(dbus, self.bus_address)
+                self._bus = connect(self.bus_address)
         except SessionBusError as error:
             raise CheckError(str(error)) from error
-        return dbus, self._bus
+        return self._bus

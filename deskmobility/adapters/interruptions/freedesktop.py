@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from deskmobility.adapters._session_bus import BusCallError, call
 from deskmobility.adapters.interruptions._base import DBusPropertyCheck
 
 
@@ -28,7 +29,7 @@ class FreedesktopInhibitedCheck(DBusPropertyCheck):
     INTERFACE = "org.freedesktop.Notifications"
     PROPERTY = "Inhibited"
 
-    def missing(self, bus: Any, error_name: str, message: str) -> str:  # noqa: ANN401 - dbus-python
+    def missing(self, bus: Any, error_name: str, message: str) -> str:  # noqa: ANN401 - Gio
         """Name the server that lacks the property, so the log says which one it was."""
         server = self._server_name(bus)
         return (
@@ -36,14 +37,10 @@ class FreedesktopInhibitedCheck(DBusPropertyCheck):
             f"(KDE Plasma serves it; others answer {error_name}: {message})"
         )
 
-    def _server_name(self, bus: Any) -> str:  # noqa: ANN401 - dbus-python
-        import dbus.lowlevel  # noqa: PLC0415 - already imported by the caller's read
-
-        info = dbus.lowlevel.MethodCallMessage(
-            self.SERVICE, self.PATH, self.INTERFACE, "GetServerInformation"
-        )
+    def _server_name(self, bus: Any) -> str:  # noqa: ANN401 - a Gio.DBusConnection
+        target = (self.SERVICE, self.PATH, self.INTERFACE, "GetServerInformation")
         try:
-            name, _vendor, version, spec = self.call(bus, info, 2.0)
-        except (dbus.exceptions.DBusException, ValueError):
+            name, _vendor, version, spec = call(bus, target, None, 2.0)
+        except (BusCallError, ValueError):
             return ""
         return f" ({name} {version}, spec {spec})"

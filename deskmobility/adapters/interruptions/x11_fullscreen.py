@@ -1,5 +1,8 @@
 """X11: is the focused window fullscreen? Read from the window manager's EWMH hints.
 
+Read over XCB through ctypes (python-xlib only where libxcb is missing), so no Python X11
+library is loaded for it.
+
 An EWMH window manager names the focused client in ``_NET_ACTIVE_WINDOW`` on the root
 window (a WINDOW, None when nothing has focus) and lists each client's states in its
 ``_NET_WM_STATE`` (ATOMs); a fullscreen client has ``_NET_WM_STATE_FULLSCREEN`` there,
@@ -20,14 +23,31 @@ XWayland's root window knows nothing of Wayland windows.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Protocol
 
-from deskmobility.adapters._x11 import X11Error, close_display, open_display
+from deskmobility.adapters._x11 import (
+    BAD_WINDOW,
+    X11Error,
+    XcbConnection,
+    XcbError,
+    close_display,
+    open_display,
+)
 from deskmobility.adapters.interruptions._base import FULLSCREEN, CheckError
 
 log = logging.getLogger("deskmobility.interruptions")
 
 _NEEDED = ("_NET_ACTIVE_WINDOW", "_NET_WM_STATE", "_NET_WM_STATE_FULLSCREEN")
+
+
+class _Reader(Protocol):
+    """What the check reads an X server with: XCB over ctypes, else python-xlib."""
+
+    root: int
+
+    def atom(self, name: str) -> int: ...
+    def property_32(self, window: int, name: str) -> list[int]: ...
+    def close(self) -> None: ...
 
 
 class X11FullscreenCheck:
@@ -38,8 +58,7 @@ class X11FullscreenCheck:
     def __init__(self, display_name: str | None) -> None:
         """``display_name``: such as ``":0"`` (from DISPLAY); None means there is no display."""
         self.display_name = display_name
-        self._display: Any = None
-        self._atoms: dict[str, int] = {}
+        self._reader: _Reader | None = None
 
     def held_reason(self) -> str | None:
         """See InterruptionCheck.held_reason."""
@@ -67,70 +86,98 @@ class X11FullscreenCheck:
 
     def close(self) -> None:
         """See InterruptionCheck.close."""
-        display, self._display = self._display, None
-        close_display(display, log, "x11-fullscreen")
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            reader.close()
 
     def _active_is_fullscreen(self) -> bool:
-        display = self._open()
-        active = _property(display.screen().root, self._atoms["_NET_ACTIVE_WINDOW"])
+        reader = self._open()
+        active = _values(reader, reader.root, "_NET_ACTIVE_WINDOW")
         if not active or active[0] == 0:
             return False  # nothing has focus
-        window = display.create_resource_object("window", active[0])
         # A window closed between the two reads is gone, not fullscreen.
-        states = _property(window, self._atoms["_NET_WM_STATE"], gone_is_empty=True)
-        return self._atoms["_NET_WM_STATE_FULLSCREEN"] in states
+        states = _values(reader, active[0], "_NET_WM_STATE", gone_is_empty=True)
+        return reader.atom("_NET_WM_STATE_FULLSCREEN") in states
 
     def _check_window_manager(self) -> None:
-        display = self._open()
-        root = display.screen().root
-        check = display.intern_atom("_NET_SUPPORTING_WM_CHECK")
-        found = _property(root, check)
+        reader = self._open()
+        found = _values(reader, reader.root, "_NET_SUPPORTING_WM_CHECK")
         if not found or found[0] == 0:
             raise CheckError(
                 f"no EWMH window manager on X11 display {self.display_name!r} "
                 "(the root window has no _NET_SUPPORTING_WM_CHECK)"
             )
-        child = display.create_resource_object("window", found[0])
-        if _property(child, check, gone_is_empty=True)[:1] != found[:1]:
+        named = _values(reader, found[0], "_NET_SUPPORTING_WM_CHECK", gone_is_empty=True)
+        if named[:1] != found[:1]:
             raise CheckError(
                 f"no EWMH window manager on X11 display {self.display_name!r} "
                 "(_NET_SUPPORTING_WM_CHECK names a window that is gone: the manager exited)"
             )
-        supported = set(_property(root, display.intern_atom("_NET_SUPPORTED")))
-        lacking = [name for name in _NEEDED if self._atoms[name] not in supported]
+        supported = set(_values(reader, reader.root, "_NET_SUPPORTED"))
+        lacking = [name for name in _NEEDED if reader.atom(name) not in supported]
         if lacking:
             raise CheckError(f"the window manager does not support {', '.join(lacking)}")
 
-    def _open(self) -> Any:  # noqa: ANN401 - python-xlib ships no types
-        if self._display is not None:
-            return self._display
+    def _open(self) -> _Reader:
+        if self._reader is not None:
+            return self._reader
         try:
-            display = open_display(self.display_name)
+            reader: _Reader = XcbConnection(self.display_name)
         except X11Error as error:
-            raise CheckError(str(error)) from error
-        self._atoms = {name: display.intern_atom(name) for name in _NEEDED}
-        self._display = display
-        return display
+            if "libxcb" not in str(error):
+                raise CheckError(str(error)) from error
+            reader = _XlibReader(self.display_name)  # the fallback where libxcb is missing
+        self._reader = reader
+        return reader
 
 
-def _property(window: Any, atom: int, *, gone_is_empty: bool = False) -> list[int]:  # noqa: ANN401
-    """The 32-bit values of ``atom`` on ``window`` (empty if unset); CheckError on X errors.
+def _values(reader: _Reader, window: int, name: str, *, gone_is_empty: bool = False) -> list[int]:
+    """The 32-bit values of ``name`` on ``window``; CheckError on X errors.
 
     ``gone_is_empty``: a window that no longer exists (BadWindow) has no values, rather
     than being an error.
     """
-    from Xlib import X  # noqa: PLC0415 - python-xlib is there: the display is open
-    from Xlib import error as xerror  # noqa: PLC0415
-
     try:
-        prop = window.get_full_property(atom, X.AnyPropertyType)
-    except xerror.BadWindow as bad:
-        if gone_is_empty:
+        return reader.property_32(window, name)
+    except XcbError as error:
+        if gone_is_empty and error.code == BAD_WINDOW:
             return []
-        raise CheckError(f"reading a window property failed: {bad!r}") from bad
-    except Exception as failure:
-        # python-xlib raises XError subclasses, ConnectionClosedError or OSError.
-        raise CheckError(f"reading a window property failed: {failure!r}") from failure
-    if prop is None or prop.format != 32:  # noqa: PLR2004 - X11 property formats are 8/16/32
-        return []
-    return [int(value) for value in prop.value]
+        raise CheckError(f"reading a window property failed: {error}") from error
+    except X11Error as error:
+        raise CheckError(f"reading a window property failed: {error}") from error
+
+
+class _XlibReader:
+    """The same reads through python-xlib, for a system without libxcb."""
+
+    def __init__(self, display_name: str | None) -> None:
+        try:
+            self._display: Any = open_display(display_name)
+        except X11Error as error:
+            raise CheckError(str(error)) from error
+        self.root = int(self._display.screen().root.id)
+        self._atoms: dict[str, int] = {}
+
+    def atom(self, name: str) -> int:
+        if name not in self._atoms:
+            self._atoms[name] = int(self._display.intern_atom(name))
+        return self._atoms[name]
+
+    def property_32(self, window: int, name: str) -> list[int]:
+        from Xlib import X  # noqa: PLC0415 - python-xlib is there: the display is open
+        from Xlib import error as xerror  # noqa: PLC0415
+
+        resource = self._display.create_resource_object("window", window)
+        try:
+            prop = resource.get_full_property(self.atom(name), X.AnyPropertyType)
+        except xerror.BadWindow as bad:
+            raise XcbError(f"reading {name}: {bad!r}", BAD_WINDOW) from bad
+        except Exception as failure:
+            # python-xlib raises XError subclasses, ConnectionClosedError or OSError.
+            raise X11Error(f"reading {name}: {failure!r}") from failure
+        if prop is None or prop.format != 32:  # noqa: PLR2004 - X11 property formats are 8/16/32
+            return []
+        return [int(value) for value in prop.value]
+
+    def close(self) -> None:
+        close_display(self._display, log, "x11-fullscreen")

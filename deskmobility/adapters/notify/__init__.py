@@ -1,10 +1,10 @@
 """Desktop notifications: pick the notifier this platform can use, and say which and why.
 
-plyer does the delivery (on Linux's D-Bus, our own call: see plyer_backends.DbusNotifier).
-We choose plyer's platform class ourselves instead of its
-``plyer.notification`` proxy, because the proxy hides failures (a missing backend
-becomes a silent no-op) and, on Linux, takes a Flatpak-only path whenever a folder
-named /app exists, which breaks on an apostrophe in the text.
+Linux and the BSDs: the freedesktop notification server over GDBus (``freedesktop``; needs
+PyGObject, which the tray loads anyway), else the ``notify-send`` command. Windows:
+plyer's balloon notifications. macOS: plyer's notifier where pyobjus is installed, else
+AppleScript's ``display notification`` (osascript). ``DESKMOBILITY_NOTIFIER`` (freedesktop,
+notify-send, windows, macos, osascript; ``dbus`` is an old name for freedesktop) forces one.
 """
 
 from __future__ import annotations
@@ -16,21 +16,27 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from deskmobility.adapters.notify._base import Notifier, NotifyError, UnavailableNotifier
+from deskmobility.adapters.selection import PassedOver, Selection
 
 __all__ = ["Notifier", "NotifyError", "UnavailableNotifier", "select_notifier"]
 
+ENV_VAR = "DESKMOBILITY_NOTIFIER"
 LINUX_HELP = (
-    "install dbus-python (pip install dbus-python, or the python3-dbus package) "
+    "install PyGObject (pip install 'deskmobility[linux]', or the python3-gi package) "
     "or notify-send (the libnotify-bin package)"
 )
+_UNIX = ("linux", "freebsd", "openbsd", "netbsd")
 
 
-def _has_dbus_python() -> bool:
+def _has_gio() -> str | None:
+    """None if PyGObject's Gio imports, else why not."""
+    from deskmobility.adapters._session_bus import SessionBusError, import_gio  # noqa: PLC0415
+
     try:
-        import dbus  # type: ignore[import-not-found,unused-ignore]  # noqa: F401, PLC0415
-    except ImportError:
-        return False
-    return True
+        import_gio()
+    except SessionBusError as error:
+        return str(error)
+    return None
 
 
 def select_notifier(
@@ -38,42 +44,59 @@ def select_notifier(
     platform: str = sys.platform,
     env: Mapping[str, str] = os.environ,
     which: Callable[[str], str | None] = shutil.which,
-    has_dbus_python: Callable[[], bool] = _has_dbus_python,
-) -> tuple[Notifier, str]:
-    """Return the notifier to use and a one-line reason for the choice.
-
-    ``DESKMOBILITY_NOTIFIER`` (dbus, notify-send, windows, macos, osascript) forces a choice.
-    """
-    forced = env.get("DESKMOBILITY_NOTIFIER", "").strip().lower()
-    if platform.startswith("linux") or forced in {"dbus", "notify-send"}:
-        return _linux(icon, forced, which, has_dbus_python)
+    has_gio: Callable[[], str | None] = _has_gio,
+) -> Selection[Notifier]:
+    """The notifier to use, why, and what was passed over (see the module docstring)."""
+    forced = env.get(ENV_VAR, "").strip().lower()
+    forced = "freedesktop" if forced == "dbus" else forced
+    if platform.startswith(_UNIX) or forced in {"freedesktop", "notify-send"}:
+        return _freedesktop(icon, forced, env, which, has_gio)
     if platform == "win32" or forced == "windows":
-        from deskmobility.adapters.notify.plyer_backends import (  # noqa: PLC0415
-            WindowsNotifier,
-        )
+        from deskmobility.adapters.notify.plyer_backends import WindowsNotifier  # noqa: PLC0415
 
-        return WindowsNotifier(icon), "Windows balloon notifications through plyer"
+        return Selection(
+            WindowsNotifier(icon), "plyer-windows", "Windows balloon notifications through plyer"
+        )
     if platform == "darwin" or forced in {"macos", "osascript"}:
         from deskmobility.adapters.notify.macos import select_macos  # noqa: PLC0415
 
         return select_macos(forced=forced == "osascript", which=which)
-    return UnavailableNotifier(f"no notifier for platform {platform!r}"), "unsupported platform"
+    why = f"no notifier for platform {platform!r}"
+    return Selection(UnavailableNotifier(why), "unavailable", why, available=False)
 
 
-def _linux(
+def _freedesktop(
     icon: Path,
     forced: str,
+    env: Mapping[str, str],
     which: Callable[[str], str | None],
-    has_dbus_python: Callable[[], bool],
-) -> tuple[Notifier, str]:
-    from deskmobility.adapters.notify.plyer_backends import (  # noqa: PLC0415
-        DbusNotifier,
-        NotifySendNotifier,
-    )
+    has_gio: Callable[[], str | None],
+) -> Selection[Notifier]:
+    from deskmobility.adapters._session_bus import session_bus_address  # noqa: PLC0415
 
-    if forced in {"", "dbus"} and has_dbus_python():
-        return DbusNotifier(icon), "dbus-python is installed: Notify calls on the session bus"
-    if forced in {"", "notify-send"} and which("notify-send"):
-        return NotifySendNotifier(icon), "dbus-python is missing: plyer runs notify-send"
-    reason = f"cannot show desktop notifications: {LINUX_HELP}"
-    return UnavailableNotifier(reason), reason
+    passed: list[PassedOver] = []
+    if forced in {"", "freedesktop"}:
+        problem = has_gio()
+        if problem is None:
+            from deskmobility.adapters.notify.freedesktop import (  # noqa: PLC0415
+                FreedesktopNotifier,
+            )
+
+            notifier = FreedesktopNotifier(icon, session_bus_address(env))
+            why = "org.freedesktop.Notifications over GDBus (actions and replacing where offered)"
+            return Selection(notifier, notifier.name, why)
+        passed.append(PassedOver("freedesktop", problem))
+    else:
+        passed.append(PassedOver("freedesktop", f"{ENV_VAR}={forced}", turned_off=True))
+    if forced in {"", "notify-send"}:
+        if which("notify-send"):
+            from deskmobility.adapters.notify.notify_send import (  # noqa: PLC0415
+                NotifySendNotifier,
+            )
+
+            return Selection(
+                NotifySendNotifier(icon), "notify-send", "the notify-send command", tuple(passed)
+            )
+        passed.append(PassedOver("notify-send", "not found on PATH (the libnotify-bin package)"))
+    why = f"cannot show desktop notifications: {LINUX_HELP}"
+    return Selection(UnavailableNotifier(why), "unavailable", why, tuple(passed), available=False)

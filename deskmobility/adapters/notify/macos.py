@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from deskmobility.adapters.notify._base import Notifier, NotifyError, UnavailableNotifier
+from deskmobility.adapters.selection import PassedOver, Selection
 
 
 def applescript_string(text: str) -> str:
@@ -51,15 +52,22 @@ class PlyerMacNotifier:
             raise NotifyError(f"macOS refused the notification: {error}") from error
 
 
-def select_macos(forced: bool, which: Callable[[str], str | None]) -> tuple[Notifier, str]:
+def select_macos(forced: bool, which: Callable[[str], str | None]) -> Selection[Notifier]:
     """Prefer plyer's notifier; fall back to osascript, saying why."""
-    reasons = []
-    if not forced:
+    passed: list[PassedOver] = []
+    if forced:
+        passed.append(PassedOver("plyer-macos", "DESKMOBILITY_NOTIFIER=osascript", turned_off=True))
+    else:
         try:
-            return PlyerMacNotifier(), "plyer's macOS notifier (pyobjus found)"
+            return Selection(
+                PlyerMacNotifier(), "plyer-macos", "plyer's macOS notifier (pyobjus found)"
+            )
         except ImportError as error:
-            reasons.append(f"plyer's macOS notifier needs pyobjus ({error})")
+            passed.append(PassedOver("plyer-macos", f"needs pyobjus ({error})"))
     if which("osascript"):
-        return OsascriptNotifier(), "; ".join([*reasons, "using osascript"])
-    reason = "; ".join([*reasons, "osascript not found"])
-    return UnavailableNotifier(reason), reason
+        return Selection(
+            OsascriptNotifier(), "osascript", "AppleScript's display notification", tuple(passed)
+        )
+    passed.append(PassedOver("osascript", "not found"))
+    why = "cannot show notifications on macOS"
+    return Selection(UnavailableNotifier(why), "unavailable", why, tuple(passed), available=False)
