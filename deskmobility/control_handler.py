@@ -60,6 +60,8 @@ class AppControlHandler:
             "break": self._break,
             "pause": self._pause,
             "resume": self._resume,
+            "done": self._done,
+            "later": self._later,
             "quit": self._quit_app,
             "checklist": self._change_checklist,
         }
@@ -86,10 +88,15 @@ class AppControlHandler:
         return {"ok": True, "message": f"{len(ticked)} ticked", "ticked": ticked}
 
     def _break(self, _request: Mapping[str, object]) -> dict[str, object]:
-        if self._app.status().break_running:
-            return {"ok": True, "message": "A micro-break is already running"}
-        self._app.start_micro_break()
-        return {"ok": True, "message": "Micro-break started"}
+        return {"ok": True, "message": self._app.start_micro_break()}
+
+    def _done(self, _request: Mapping[str, object]) -> dict[str, object]:
+        return {"ok": True, "message": self._app.done()}
+
+    def _later(self, request: Mapping[str, object]) -> dict[str, object]:
+        seconds = request.get("later_seconds")
+        span = timedelta(seconds=seconds) if isinstance(seconds, int) else None
+        return {"ok": True, "message": self._app.later(span)}
 
     def _pause(self, request: Mapping[str, object]) -> dict[str, object]:
         seconds = request["duration_seconds"]

@@ -69,6 +69,38 @@ def check_pause(seconds: object) -> str | None:
     return None
 
 
+MAX_LATER = timedelta(days=1)
+
+
+def later_seconds(text: str) -> int | None:
+    """Read how long "later" waits; empty (the default) is None: the config's snooze."""
+    if not text.strip():
+        return None
+    try:
+        span = parse_duration(text)
+    except DurationError as error:
+        raise ValueError(str(error)) from None
+    seconds = int(span.total_seconds())
+    problem = check_later(seconds)
+    if problem is not None:
+        raise ValueError(problem)
+    return seconds
+
+
+def check_later(seconds: object) -> str | None:
+    """What is wrong with how long "later" waits, in seconds (None: the configured snooze)."""
+    if seconds is None:
+        return None
+    if isinstance(seconds, bool) or not isinstance(seconds, int):
+        return '"later" takes "later_seconds", a whole number of seconds, or none'
+    if not MIN_PAUSE.total_seconds() <= seconds <= MAX_LATER.total_seconds():
+        return (
+            f'"later_seconds" must be between {int(MIN_PAUSE.total_seconds())} and '
+            f"{int(MAX_LATER.total_seconds())}: put it off for a second to a day"
+        )
+    return None
+
+
 def check_checklist_change(change: object) -> str | None:
     """What is wrong with a checklist change: "show", "reset", "tick:ID" or "untick:ID"."""
     from deskmobility.core.checklist import CHECKLIST  # noqa: PLC0415  # not for `status`
@@ -100,6 +132,19 @@ CONTROL_COMMANDS: tuple[ControlCommand, ...] = (
         ),
     ),
     ControlCommand("resume", "end a pause"),
+    ControlCommand("done", "say you did the last reminder or micro-break"),
+    ControlCommand(
+        "later",
+        "put off the last reminder",
+        Argument(
+            name="duration",
+            field="later_seconds",
+            help='how long, e.g. "15 min" (default: the snooze in your config, 10 min)',
+            default="",
+            parse=later_seconds,
+            check=check_later,
+        ),
+    ),
     ControlCommand("status", "say what the running deskmobility is doing"),
     ControlCommand("quit", "stop the running deskmobility"),
     ControlCommand(

@@ -180,6 +180,16 @@ class _Checker:
             return default
         return span
 
+    def count(self, table: Mapping[str, object], path: KeyPath, key: str, default: int) -> int:
+        value = table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem((*path, key), f"expected a whole number, got {_kind(value)}")
+            return default
+        if not 0 <= value <= MAX_SNOOZE_LIMIT:
+            self.problem((*path, key), f"expected 0 to {MAX_SNOOZE_LIMIT}, got {value}")
+            return default
+        return value
+
     def clock_time(self, table: Mapping[str, object], path: KeyPath, key: str) -> time | None:
         value = table.get(key)
         if isinstance(value, time):
@@ -208,7 +218,14 @@ _TOP = ("reminders", "exercises", "quiet_hours", "breaks")
 _REMINDER_KEYS = ("enabled", "every")
 _EXERCISE_KEYS = ("floor_space", "wall_space", "doorway", "equipment", "custom")
 _QUIET_KEYS = ("enabled", "start", "end")
-_BREAK_KEYS = ("natural_break", "hold_during_do_not_disturb", "hold_during_fullscreen")
+_BREAK_KEYS = (
+    "natural_break",
+    "hold_during_do_not_disturb",
+    "hold_during_fullscreen",
+    "snooze",
+    "snooze_limit",
+)
+MAX_SNOOZE_LIMIT = 20
 
 
 def _reminders(check: _Checker, doc: Mapping[str, object]) -> dict[ReminderKind, ReminderSettings]:
@@ -343,6 +360,8 @@ def parse_settings(text: str, source: str) -> Settings:
     natural = check.duration(breaks, ("breaks",), "natural_break", Settings.natural_break)
     dnd = check.boolean(breaks, ("breaks",), "hold_during_do_not_disturb", default=True)
     fullscreen = check.boolean(breaks, ("breaks",), "hold_during_fullscreen", default=True)
+    snooze = check.duration(breaks, ("breaks",), "snooze", Settings.snooze)
+    snooze_limit = check.count(breaks, ("breaks",), "snooze_limit", Settings.snooze_limit)
     if check.problems:
         raise ConfigError(check.problems)
     return Settings(
@@ -353,6 +372,8 @@ def parse_settings(text: str, source: str) -> Settings:
         natural_break=natural,
         hold_during_do_not_disturb=dnd,
         hold_during_fullscreen=fullscreen,
+        snooze=snooze,
+        snooze_limit=snooze_limit,
     )
 
 

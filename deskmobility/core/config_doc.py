@@ -24,6 +24,8 @@ def settings_document(settings: Settings) -> Document:
             "natural_break": format_duration(settings.natural_break),
             "hold_during_do_not_disturb": settings.hold_during_do_not_disturb,
             "hold_during_fullscreen": settings.hold_during_fullscreen,
+            "snooze": format_duration(settings.snooze),
+            "snooze_limit": settings.snooze_limit,
         },
     }
     exercises: Document = {

@@ -104,7 +104,11 @@ def test_colliding_exercise_ids_edited_in_are_rejected_and_the_next_edit_applies
 
     replace(config, GOOD.replace("10m", "12m"))
     assert wait_for(lambda: len(app.applied) == 1)
-    assert (state / LAST_GOOD).read_text(encoding="utf-8") == GOOD.replace("10m", "12m")
+    # The copy is kept right after the settings are applied, on the watcher's thread.
+    good = state / LAST_GOOD
+    assert wait_for(
+        lambda: good.exists() and good.read_text(encoding="utf-8") == GOOD.replace("10m", "12m")
+    )
 
 
 def test_a_fifo_swapped_in_is_rejected_without_blocking_and_watching_goes_on(

@@ -36,11 +36,15 @@ from deskmobility.adapters.control import (
     NotRunning,
     send_command,
 )
+from deskmobility.adapters.store import Store
+from deskmobility.app import App
 from deskmobility.control_cli import add_control_commands, run_control_command
 from deskmobility.control_handler import AppControlHandler
 from deskmobility.core.commands import CONTROL_COMMANDS, check_request
+from deskmobility.core.config import ReminderSettings, Settings
 from deskmobility.core.kinds import ReminderKind
-from deskmobility.core.status import Status
+from tests.conftest import FakeClock
+from tests.doubles import HandFiredTimer, build_app
 
 SERVER = textwrap.dedent(
     """
@@ -626,52 +630,28 @@ def test_cli_exit_codes_for_a_refusal_and_for_nothing_running(
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone(timedelta(hours=1)))
 
 
-class StandInApp:
-    """Mocks the App's public surface: status(), next_line() and the three commands."""
-
-    def __init__(self) -> None:
-        self.paused_until: datetime | None = None
-        self.break_running = False
-        self.calls: list[str] = []
-
-    def status(self) -> Status:
-        return Status(
-            now=NOW,
-            paused_until=self.paused_until,
-            next_due=((ReminderKind.HEAD, NOW + timedelta(minutes=20)),),
-            break_running=self.break_running,
-            break_progress=None,
-            config_problem="config.toml line 3: bad",
-            away=False,
-            held="do not disturb is on",
-            reminders_today=3,
-            done_today=2,
-            breaks_today=1,
-            waiting=None,
-        )
-
-    def next_line(self) -> str:
-        return "Paused until 10:00" if self.paused_until else "Next: head position in 20 min"
-
-    def start_micro_break(self) -> None:
-        self.calls.append("break")
-        self.break_running = True
-
-    def pause_for(self, span: timedelta) -> None:
-        self.calls.append(f"pause {span}")
-        self.paused_until = NOW + span
-
-    def resume(self) -> None:
-        self.calls.append("resume")
-        self.paused_until = None
+@pytest.fixture
+def real_app(tmp_path: Path) -> Iterator[App]:
+    """The real App over the test doubles of its ports, on a hand-wound clock at NOW."""
+    clock = FakeClock(NOW)
+    store, _ = Store.open(tmp_path / "history.sqlite3")
+    settings = Settings(
+        reminders={
+            ReminderKind.POSTURE: ReminderSettings(True, timedelta(minutes=30)),
+            ReminderKind.HEAD: ReminderSettings(True, timedelta(minutes=20)),
+            ReminderKind.STRETCH: ReminderSettings(True, timedelta(minutes=45)),
+        }
+    )
+    app, _ = build_app(clock, store, HandFiredTimer(clock), settings)
+    yield app
+    store.close()
 
 
-def test_app_handler_carries_out_each_command() -> None:
-    app = StandInApp()
+def test_app_handler_carries_out_each_command(real_app: App) -> None:
     quits: list[str] = []
-    handler = AppControlHandler(app, lambda: quits.append("quit"))  # type: ignore[arg-type]
+    handler = AppControlHandler(real_app, lambda: quits.append("quit"))
 
-    assert handler.handle({"command": "break"})["message"] == "Micro-break started"
+    assert handler.handle({"command": "break"})["message"].startswith("Micro-break started: ")
     assert handler.handle({"command": "break"})["message"] == "A micro-break is already running"
     assert handler.handle({"command": "pause", "duration_seconds": 3600}) == {
         "ok": True,
@@ -680,26 +660,31 @@ def test_app_handler_carries_out_each_command() -> None:
     status = handler.handle({"command": "status"})
     assert handler.handle({"command": "resume"})["message"].startswith("Resumed.")
     assert handler.handle({"command": "resume"})["message"].startswith("Not paused.")
+    assert handler.handle({"command": "done"})["message"].startswith("Micro-break done: ")
+    assert handler.handle({"command": "later"})["message"] == (
+        "Nothing to snooze: no reminder is waiting"
+    )
     assert handler.handle({"command": "quit"})["ok"] is True
 
-    assert app.calls == ["break", "pause 1:00:00", "resume"]
     assert quits == ["quit"]
     assert status == {
         "ok": True,
         "paused": True,
         "paused_until": "2026-03-02T10:00:00+01:00",
-        "next_due": {"head": "2026-03-02T09:20:00+01:00"},
+        "next_due": {
+            "head": "2026-03-02T10:20:00+01:00",
+            "posture": "2026-03-02T10:30:00+01:00",
+            "stretch": "2026-03-02T10:45:00+01:00",
+        },
         "break_running": True,
-        "config_problem": "config.toml line 3: bad",
+        "config_problem": None,
         "away": False,
-        "held": "do not disturb is on",
+        "held": None,
         "message": "Paused until 10:00",
         "lines": [
             "Paused until 10:00",
-            "Held: do not disturb is on",
             "A micro-break is running.",
-            "Today: 2 of 3 done, 1 break",
-            "Config problem: config.toml line 3: bad",
+            "Today: 0 of 0 done, 0 breaks",
         ],
     }
     json.dumps(status)  # it goes over the wire as is
@@ -721,12 +706,11 @@ class TickedInMemory:
         self.ticked.clear()
 
 
-def test_app_handler_changes_the_checklist_and_redraws_the_tray() -> None:
-    app = StandInApp()
+def test_app_handler_changes_the_checklist_and_redraws_the_tray(real_app: App) -> None:
     redraws: list[int] = []
-    app.on_change = [lambda: redraws.append(1)]  # type: ignore[attr-defined]
+    real_app.on_change = [lambda: redraws.append(1)]
     ticks = TickedInMemory()
-    handler = AppControlHandler(app, lambda: None, checklist=ticks)  # type: ignore[arg-type]
+    handler = AppControlHandler(real_app, lambda: None, checklist=ticks)
 
     assert handler.handle({"command": "checklist", "change": "tick:chair"})["ticked"] == ["chair"]
     assert handler.handle({"command": "checklist", "change": "tick:footrest"})["ok"] is True
@@ -742,10 +726,8 @@ def test_app_handler_changes_the_checklist_and_redraws_the_tray() -> None:
     assert "tick:ID" in str(refused["message"])
 
 
-def test_the_handler_carries_out_every_command_of_the_table() -> None:
-    app = StandInApp()
-    app.on_change = []  # type: ignore[attr-defined]
-    handler = AppControlHandler(app, lambda: None, checklist=TickedInMemory())  # type: ignore[arg-type]
+def test_the_handler_carries_out_every_command_of_the_table(real_app: App) -> None:
+    handler = AppControlHandler(real_app, lambda: None, checklist=TickedInMemory())
     for command in CONTROL_COMMANDS:
         request: dict[str, object] = {"command": command.name}
         if command.argument is not None:

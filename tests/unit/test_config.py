@@ -882,3 +882,14 @@ def test_any_jumble_of_config_lines_gives_settings_or_errors_with_lines(lines: l
         return
     assert all(problem.source == NAME for problem in found_problems)
     assert None not in [problem.line for problem in found_problems], text
+
+
+def test_snooze_and_its_limit_are_read_and_checked() -> None:
+    settings = parse_settings('[breaks]\nsnooze = "15 min"\nsnooze_limit = 2\n', "c.toml")
+    assert (settings.snooze, settings.snooze_limit) == (timedelta(minutes=15), 2)
+    assert (Settings().snooze, Settings().snooze_limit) == (timedelta(minutes=10), 3)
+    with pytest.raises(ConfigError) as raised:
+        parse_settings('[breaks]\nsnooze = "30h"\nsnooze_limit = -1\n', "c.toml")
+    problems = str(raised.value)
+    assert "c.toml:2: breaks.snooze: '30h' is longer than a day" in problems
+    assert "c.toml:3: breaks.snooze_limit: expected 0 to 20, got -1" in problems
