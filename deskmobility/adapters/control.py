@@ -121,9 +121,9 @@ class ControlServer:
     ) -> Self | AlreadyRunning:
         """Become the one running instance, or say which one already is.
 
-        The instance lock (``lock_file``, by default in the first runtime folder; held
-        until close) makes two simultaneous starts race-free wherever their sockets end
-        up. A socket left by a crash is unlinked once nothing answers a ping on it.
+        The instance lock (in ``lock_file`` when its folder can hold it, else in a runtime
+        folder; held until close) makes two simultaneous starts race-free wherever their
+        sockets end up. A socket left by a crash is unlinked once nothing answers a ping on it.
         Raises ControlError, with every folder's reason, when no folder can be used.
         """
         folders = folder_list(runtime_dirs)

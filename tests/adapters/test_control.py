@@ -339,7 +339,7 @@ def test_a_client_trickling_bytes_is_dropped_at_the_overall_deadline(
 
     assert closed
     assert lasted < CLIENT_TIMEOUT + 1.5
-    assert max(answered_in) < 0.5
+    assert max(answered_in) < 1.0  # never waits for the trickler (it used to, for hours)
 
 
 def test_many_silent_connections_do_not_keep_others_out(runtime_dir: Path, server: Child) -> None:
@@ -359,7 +359,7 @@ def test_many_silent_connections_do_not_keep_others_out(runtime_dir: Path, serve
             sock.close()
 
     assert reply["ok"] is True
-    assert waited < 0.5
+    assert waited < 1.0  # not 2 s per silent connection ahead of it, as before
 
 
 def test_a_handler_that_raises_gives_an_error_reply(runtime_dir: Path) -> None:

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from deskmobility.adapters.files import private_folder
+
 STARTED_WITHIN = 30.0
 
 
@@ -324,3 +326,29 @@ print(" ".join(sorted(sys.modules)))
     loaded = set(done.stdout.split())
     assert loaded & {"multiprocessing", "multiprocessing.connection", "hmac", "hashlib"} == set()
     assert "secrets" not in loaded
+
+
+def test_making_a_folder_private_tightens_what_is_in_it_and_follows_no_link(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "state"
+    (folder / "log").mkdir(parents=True)
+    for path in (folder, folder / "log"):
+        path.chmod(0o755)
+    for path in (folder / "history.sqlite3", folder / "log" / "deskmobility.log.2"):
+        path.write_text("x")
+        path.chmod(0o644)
+    elsewhere = tmp_path / "shared.txt"
+    elsewhere.write_text("not ours to change")
+    elsewhere.chmod(0o644)
+    (folder / "link").symlink_to(elsewhere)
+
+    private_folder(folder)
+
+    def mode(path: Path) -> int:
+        return stat.S_IMODE(path.stat().st_mode)
+
+    assert (mode(folder), mode(folder / "log")) == (0o700, 0o700)
+    assert mode(folder / "history.sqlite3") == 0o600
+    assert mode(folder / "log" / "deskmobility.log.2") == 0o600
+    assert mode(elsewhere) == 0o644
