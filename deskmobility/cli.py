@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
-from contextlib import closing
 from pathlib import Path
 
 from deskmobility import __version__
-from deskmobility.control_cli import add_control_commands, run_control_command
 
 DESCRIPTION = (
     "Posture check-ins, head-position reminders and short thoracic mobility breaks, "
@@ -19,6 +16,9 @@ DESCRIPTION = (
 
 
 def _parser() -> argparse.ArgumentParser:
+    from deskmobility.cli_store import add_store_commands  # noqa: PLC0415
+    from deskmobility.control_cli import add_control_commands  # noqa: PLC0415
+
     parser = argparse.ArgumentParser(prog="deskmobility", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"deskmobility {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -30,6 +30,13 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check-config", help="validate a config file and exit")
     check.add_argument("path", nargs="?", type=Path, help="the file (default: your config file)")
 
+    config = commands.add_parser("config", help="show the settings in force")
+    config_actions = config.add_subparsers(dest="config_action", metavar="ACTION", required=True)
+    show = config_actions.add_parser(
+        "show", help="print the effective settings (defaults merged with your file) as TOML"
+    )
+    show.add_argument("--config", type=Path, help="this file instead of your config file")
+
     exercises = commands.add_parser("exercises", help="list the exercise catalogue")
     exercises.add_argument("--json", action="store_true", help="print a JSON array")
     exercises.add_argument("--config", type=Path, help="include this config's own exercises")
@@ -39,25 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("exercise", metavar="ID|NAME")
     show.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="as above")
 
-    commands.add_parser("checklist", help="print the ergonomic workspace checklist")
-
-    stats = commands.add_parser("stats", help="breaks per day, micro-breaks, streak")
-    stats.add_argument("--days", type=_positive_int, default=7, help="how many days (default 7)")
-    stats.add_argument("--json", action="store_true", help="print JSON")
-    stats.add_argument("--chart", type=Path, metavar="FILE.png", help="also draw a PNG chart")
-
+    add_store_commands(commands)
     add_control_commands(commands)
     return parser
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of days, got {text!r}") from None
-    if not 1 <= value <= 3660:  # noqa: PLR2004
-        raise argparse.ArgumentTypeError("expected between 1 and 3660 days")
-    return value
 
 
 def _run_options(parser: argparse.ArgumentParser) -> None:
@@ -81,17 +72,43 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         # Answered before building the parser, which costs most of a --version run.
         print(f"deskmobility {__version__}")
         return 0
-    args = _parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    run = _run_arguments(words)
+    if run is not None:  # the running app needs none of the verbs' modules
+        return _run(run.config, run.no_tray)
+    args = _parser().parse_args(words)
     if getattr(args, "control_command", None):
+        from deskmobility.control_cli import run_control_command  # noqa: PLC0415
+
         return run_control_command(args)
+    from deskmobility.cli_store import checklist, stats  # noqa: PLC0415
+
     commands: dict[str, Callable[[], int]] = {
         "run": lambda: _run(args.config, args.no_tray),
         "check-config": lambda: _check_config(args.path),
+        "config": lambda: _config_show(args.config),
         "exercises": lambda: _exercises(args.json, args.config, getattr(args, "exercise", None)),
-        "stats": lambda: _stats(args.days, args.json, args.chart),
-        "checklist": _checklist,
+        "stats": lambda: stats(args.days, args.json, args.chart),
+        "checklist": lambda: checklist(args.checklist_action, getattr(args, "item", None)),
     }
     return commands[args.command or "run"]()
+
+
+def _run_arguments(words: list[str]) -> argparse.Namespace | None:
+    """``run`` and its options, parsed without building the whole parser; None otherwise.
+
+    Anything else (a verb, --help, a mistake) goes to the full parser, which says it all.
+    """
+    rest = words[1:] if words[:1] == ["run"] else words
+    if any(not word.startswith("--") or word in ("--help", "--version") for word in rest[:1]):
+        return None
+    parser = argparse.ArgumentParser(prog="deskmobility", add_help=False, exit_on_error=False)
+    _run_options(parser)
+    try:
+        args, extra = parser.parse_known_args(rest)
+    except argparse.ArgumentError:
+        return None
+    return None if extra else args
 
 
 def _run(config: Path | None, no_tray: bool) -> int:
@@ -141,67 +158,27 @@ def _exercises(as_json: bool, config: Path | None, show: str | None) -> int:
     return run_exercises(as_json, config, show)
 
 
-def _checklist() -> int:
-    from deskmobility.core.checklist import CHECKLIST  # noqa: PLC0415
+def _config_show(path: Path | None) -> int:
+    """Print the settings in force as TOML; the user's file is only read."""
+    import tomli_w  # noqa: PLC0415
 
-    print("Ergonomic workspace checklist")
-    for item in CHECKLIST:
-        print(f"  [ ] {item.label}: {item.target}")
-    return 0
+    from deskmobility.adapters.files import load_config  # noqa: PLC0415
+    from deskmobility.core.config import ConfigError, Settings  # noqa: PLC0415
+    from deskmobility.core.config_doc import settings_document  # noqa: PLC0415
 
-
-def _stats(days: int, as_json: bool, chart: Path | None) -> int:
-    from deskmobility.adapters.files import HISTORY_NAME, Paths  # noqa: PLC0415
-    from deskmobility.adapters.store import Store, StoreError  # noqa: PLC0415
-    from deskmobility.core.clock import SystemClock  # noqa: PLC0415
-    from deskmobility.core.durations import humanize  # noqa: PLC0415
-    from deskmobility.core.stats import summarize  # noqa: PLC0415
-
-    path = Paths.for_user().data_dir / HISTORY_NAME
-    if not path.exists():
-        print(f"No history yet ({path} does not exist): run deskmobility first.", file=sys.stderr)
-        return 1
+    target = path or _default_config()
     try:
-        store, moved = Store.open(path)
-    except StoreError as error:
+        settings = load_config(target)
+    except ConfigError as error:
         print(error, file=sys.stderr)
-        return 1
-    if moved:
-        print(moved, file=sys.stderr)
-    now = SystemClock().now()
-    with closing(store):
-        summary = summarize(store.history(), now, days)
-    if chart is not None:
-        from deskmobility.adapters.chart import draw_chart  # noqa: PLC0415
-
-        try:
-            draw_chart(summary, chart)
-        except (OSError, ValueError) as error:
-            print(f"{chart}: cannot write the chart: {error}", file=sys.stderr)
-            return 1
-    if as_json:
-        rows = [
-            {
-                "day": day.day.isoformat(),
-                "breaks": day.breaks,
-                "micro_breaks": day.micro_breaks,
-                "reminders": day.reminders,
-                "longest_without_break_seconds": int(day.longest_without_break.total_seconds()),
-            }
-            for day in summary.days
-        ]
-        print(json.dumps({"days": rows, "streak": summary.streak}, indent=2))
-        return 0
-    done = sum(day.micro_breaks for day in summary.days)
-    print(
-        f"Last {days} day{'s' * (days != 1)}: {summary.total_breaks} breaks, "
-        f"{done} micro-breaks done, streak {summary.streak} day{'s' * (summary.streak != 1)}"
-    )
-    for day in summary.days:
         print(
-            f"  {day.day:%a %d %b}  breaks {day.breaks:>3}  micro-breaks {day.micro_breaks:>3}"
-            f"  longest without a break {humanize(day.longest_without_break)}"
+            f"Fix {target} first: `deskmobility check-config` lists what is wrong.", file=sys.stderr
         )
-    if chart is not None:
-        print(f"Chart written to {chart}")
+        return 1
+    if settings is None and path is not None:
+        print(f"{target}: no such file", file=sys.stderr)
+        return 1
+    source = f"built-in defaults (there is no {target})" if settings is None else str(target)
+    print(f"# Settings in force, from {source}; every value shown, the defaults included.")
+    print(tomli_w.dumps(settings_document(settings or Settings())), end="")
     return 0

@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from deskmobility.core.durations import DurationError, parse_duration
+from deskmobility.core.commands import BY_NAME, CONTROL_COMMANDS
 
 if TYPE_CHECKING:
     from deskmobility.adapters.autostart import AutostartStatus
@@ -24,28 +25,36 @@ EXIT_NOT_RUNNING = 3
 
 
 def add_control_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add break, pause, resume, status, quit and autostart to ``subparsers``."""
-    for name, text in (
-        ("break", "start a guided micro-break now"),
-        ("resume", "end a pause"),
-        ("quit", "stop the running deskmobility"),
-    ):
-        subparsers.add_parser(name, help=text).set_defaults(control_command=name)
-    pause = subparsers.add_parser("pause", help="hold all reminders for a while")
-    pause.add_argument(
-        "duration",
-        nargs="?",
-        default="1h",
-        type=_pause_duration,
-        help='how long, e.g. "30m", "1h30m" (default: 1h)',
-    )
-    pause.set_defaults(control_command="pause")
-    status = subparsers.add_parser("status", help="say what the running deskmobility is doing")
-    status.add_argument("--json", action="store_true", help="print the reply as JSON")
-    status.set_defaults(control_command="status")
+    """Add the control commands (core/commands.py's table) and autostart to ``subparsers``."""
+    for command in CONTROL_COMMANDS:
+        if not command.on_command_line:
+            continue
+        parser = subparsers.add_parser(command.name, help=command.help)
+        parser.set_defaults(control_command=command.name)
+        argument = command.argument
+        if argument is not None:
+            parser.add_argument(
+                argument.name,
+                nargs="?",
+                default=argument.default,
+                type=_argument_type(argument.parse),
+                help=argument.help,
+            )
+        if command.name == "status":
+            parser.add_argument("--json", action="store_true", help="print the reply as JSON")
     autostart = subparsers.add_parser("autostart", help="start deskmobility when you log in")
     autostart.add_argument("action", choices=("on", "off", "status"))
     autostart.set_defaults(control_command="autostart")
+
+
+def _argument_type(parse: Callable[[str], object]) -> Callable[[str], object]:
+    def parsed(text: str) -> object:
+        try:
+            return parse(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return parsed
 
 
 def run_control_command(args: argparse.Namespace) -> int:
@@ -53,50 +62,36 @@ def run_control_command(args: argparse.Namespace) -> int:
 
     0: done; 1: the app (or the OS) refused, the reason on stderr; 3: not running.
     """
-    command: str = args.control_command
-    if command == "autostart":
+    name: str = args.control_command
+    if name == "autostart":
         return _autostart(args.action)
-    from deskmobility.adapters.control import (  # noqa: PLC0415
-        ControlError,
-        NotRunning,
-        key_file_for,
-        send_command,
-    )
+    # Not adapters.control: a client needs neither the server nor its logging.
+    from deskmobility.adapters._control_client import key_file_for, send_command  # noqa: PLC0415
+    from deskmobility.adapters._control_os import ControlError, NotRunning  # noqa: PLC0415
     from deskmobility.adapters.files import Paths  # noqa: PLC0415
 
-    request: dict[str, object] = {"command": command}
-    if command == "pause":
-        request["duration_seconds"] = int(args.duration.total_seconds())
+    request: dict[str, object] = {"command": name}
+    argument = BY_NAME[name].argument
+    if argument is not None:
+        request[argument.field] = getattr(args, argument.name)
     paths = Paths.for_user()
     try:
-        reply = send_command(paths.runtime_dir, request, key_file=key_file_for(paths.state_dir))
+        reply = send_command(paths.runtime_dirs, request, key_file=key_file_for(paths.state_dir))
     except NotRunning as error:
         _err(str(error))
         return EXIT_NOT_RUNNING
     except ControlError as error:
         _err(f"deskmobility: {error}")
         return EXIT_REFUSED
-    if command == "status" and args.json:
+    if name == "status" and args.json:
         _out(json.dumps(reply, indent=2, ensure_ascii=False))
         return EXIT_OK if reply["ok"] else EXIT_REFUSED
     if not reply["ok"]:
         _err(f"deskmobility: {reply['message']}")
         return EXIT_REFUSED
-    lines = _status_lines(reply) if command == "status" else [str(reply["message"])]
+    lines = _status_lines(reply) if name == "status" else [str(reply["message"])]
     _out("\n".join(lines))
     return EXIT_OK
-
-
-def _pause_duration(text: str) -> timedelta:
-    try:
-        span = parse_duration(text)
-    except DurationError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-    from deskmobility.adapters.control import MAX_PAUSE_SECONDS  # noqa: PLC0415
-
-    if not timedelta(seconds=1) <= span <= timedelta(seconds=MAX_PAUSE_SECONDS):
-        raise argparse.ArgumentTypeError("pause for at least a second and at most a year")
-    return span
 
 
 def _status_lines(reply: dict[str, object]) -> list[str]:

@@ -20,6 +20,7 @@ from deskmobility.adapters.files import (
     asset_path,
     atomic_write,
     load_config,
+    read_config_bytes,
 )
 from deskmobility.core.config import ConfigError, Settings, parse_settings_bytes
 from deskmobility.core.state import AppState
@@ -82,11 +83,13 @@ def read_settings(config: Path, state_dir: Path) -> tuple[Settings, ConfigError 
 def remember_good(config: Path, state_dir: Path) -> None:
     """Keep a copy of a config that validated, to fall back on if a later edit breaks it."""
     try:
-        data = config.read_bytes()
+        data = read_config_bytes(config)
+        if data is None:
+            return
         copy = state_dir / LAST_GOOD
         if not copy.exists() or copy.read_bytes() != data:
             atomic_write(copy, data)
-    except OSError as error:
+    except (OSError, ConfigError) as error:
         log.warning("could not keep a copy of the last good config: %s", error)
 
 
@@ -132,7 +135,9 @@ def state_dir_problem(state_dir: Path) -> str | None:
 def launch(config: Path | None, no_tray: bool) -> int:
     """Run the reminder service until quit or a signal; return the exit status."""
     from deskmobility.adapters.control import (  # noqa: PLC0415
+        LOCK_NAME,
         AlreadyRunning,
+        ControlError,
         ControlServer,
         key_file_for,
     )
@@ -141,10 +146,19 @@ def launch(config: Path | None, no_tray: bool) -> int:
     config = config or paths.config_file
     # Claim the single-instance lock first: before any thread starts (it sets the umask
     # briefly) and before a second copy would log or touch anything.
-    server = ControlServer.claim(paths.runtime_dir, key_file=key_file_for(paths.state_dir))
+    try:
+        server = ControlServer.claim(
+            paths.runtime_dirs,
+            key_file=key_file_for(paths.state_dir),
+            lock_file=paths.state_dir / LOCK_NAME,
+        )
+    except ControlError as error:
+        print(f"deskmobility: {error}", file=sys.stderr)  # noqa: T201
+        return 1
     if isinstance(server, AlreadyRunning):
         print(server.message, file=sys.stderr)  # noqa: T201
         return 0
+    paths.make_private()
     setup_logging(paths.log_dir)
     log.info("deskmobility starting; config %s", config)
 
@@ -166,7 +180,7 @@ def launch(config: Path | None, no_tray: bool) -> int:
     notifications_take_actions = False  # until the notifier says so (issue 10)
     from deskmobility.control_handler import AppControlHandler  # noqa: PLC0415
 
-    server.start(AppControlHandler(app, quit=quit_app))
+    server.start(AppControlHandler(app, quit=quit_app, checklist=history))
     try:
         if not no_tray and not stop.is_set():
             tray = _make_tray(app, history, config, stop)

@@ -66,12 +66,17 @@ class TrayBridge:
         if not self._config.exists():
             atomic_write(self._config, example_config())
             log.info("created %s from the example", self._config)
-        try:
-            open_with_system(self._config)
-        except OSError as error:
+
+        def failed(reason: str) -> None:
             self._app.tell_once(
-                "Cannot open the config file", f"Edit {self._config} by hand ({error})."
+                "Cannot open the config file",
+                f"Open {self._config} in a text editor yourself ({reason}).",
             )
+
+        try:
+            open_with_system(self._config, on_failure=failed)
+        except OSError as error:
+            failed(error.strerror or str(error))
 
     def quit(self) -> None:
         """End the app."""

@@ -37,6 +37,8 @@ TEST_PACKAGES=(
   gnome-shell gjs util-linux
   # desktop-file-validate, the freedesktop spec's own check of the app-grid entry
   desktop-file-utils
+  # the real xdg-open, failing with no handler, for "Open config file"
+  xdg-utils
 )
 # -----------------------------------------------------------------------------------------
 

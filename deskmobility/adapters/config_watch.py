@@ -71,7 +71,12 @@ class ConfigWatcher:
         current = _signature(self.path)
         if current != self._last:
             self._last = current
-            self._on_change()
+            try:
+                self._on_change()
+            except Exception:
+                # One edit that breaks the reload must not end the watching: the next
+                # edit (the fix) has to be seen.
+                log.exception("applying the edited config failed; still watching it")
 
     def _run(self) -> None:
         try:

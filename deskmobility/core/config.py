@@ -14,6 +14,11 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 
 from deskmobility.core.budgets import budget_problems
+from deskmobility.core.config_limits import (
+    control_character_problems,
+    exercise_too_long,
+    shown_key,
+)
 from deskmobility.core.durations import DurationError, parse_duration
 from deskmobility.core.exercises import Exercise, ExerciseError, parse_exercise
 from deskmobility.core.kinds import ReminderKind
@@ -94,18 +99,34 @@ class Problem:
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 
+# A message goes into notifications, the log and the `status` reply: the first problems
+# say what to fix, and twenty thousand of them would not fit (issue 13, item 6).
+MAX_REPORTED = 20
+
+
 class ConfigError(ValueError):
-    """A config file that cannot be used; ``problems`` lists everything found, in file order."""
+    """A config file that cannot be used; ``problems`` lists everything found, in file order.
+
+    Its message lists the first MAX_REPORTED problems, then how many more there are.
+    """
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems, key=lambda p: (p.line or 0, p.key))
-        super().__init__("\n".join(str(p) for p in self.problems))
+        lines = [str(p) for p in self.problems[:MAX_REPORTED]]
+        if len(self.problems) > MAX_REPORTED:
+            more = len(self.problems) - MAX_REPORTED
+            lines.append(f"... and {more} more problem{'s' * (more != 1)}")
+        super().__init__("\n".join(lines))
 
 
 def _dotted(path: KeyPath) -> str:
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        out += (
+            f"[{part}]"
+            if isinstance(part, int)
+            else (f".{shown_key(part)}" if out else shown_key(part))
+        )
     return out
 
 
@@ -159,6 +180,16 @@ class _Checker:
             return default
         return span
 
+    def count(self, table: Mapping[str, object], path: KeyPath, key: str, default: int) -> int:
+        value = table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem((*path, key), f"expected a whole number, got {_kind(value)}")
+            return default
+        if not 0 <= value <= MAX_SNOOZE_LIMIT:
+            self.problem((*path, key), f"expected 0 to {MAX_SNOOZE_LIMIT}, got {value}")
+            return default
+        return value
+
     def clock_time(self, table: Mapping[str, object], path: KeyPath, key: str) -> time | None:
         value = table.get(key)
         if isinstance(value, time):
@@ -187,7 +218,14 @@ _TOP = ("reminders", "exercises", "quiet_hours", "breaks")
 _REMINDER_KEYS = ("enabled", "every")
 _EXERCISE_KEYS = ("floor_space", "wall_space", "doorway", "equipment", "custom")
 _QUIET_KEYS = ("enabled", "start", "end")
-_BREAK_KEYS = ("natural_break", "hold_during_do_not_disturb", "hold_during_fullscreen")
+_BREAK_KEYS = (
+    "natural_break",
+    "hold_during_do_not_disturb",
+    "hold_during_fullscreen",
+    "snooze",
+    "snooze_limit",
+)
+MAX_SNOOZE_LIMIT = 20
 
 
 def _reminders(check: _Checker, doc: Mapping[str, object]) -> dict[ReminderKind, ReminderSettings]:
@@ -229,6 +267,7 @@ def _exercises(check: _Checker, doc: Mapping[str, object]) -> tuple[Gear, tuple[
             )
             check.problem((*path, "equipment"), f"unknown equipment {item!r}; {hint}")
     custom: list[Exercise] = []
+    seen: dict[str, KeyPath] = {}
     entries = table.get("custom", [])
     if not isinstance(entries, list):
         check.problem((*path, "custom"), "expected [[exercises.custom]] tables")
@@ -243,11 +282,40 @@ def _exercises(check: _Checker, doc: Mapping[str, object]) -> tuple[Gear, tuple[
         except ExerciseError as error:
             check.problem((*entry_path, error.key), error.message)
             continue
+        fits = _exercise_fits(check, entry_path, entry, exercise, seen)
         for key, message in budget_problems(exercise):
             check.problem((*entry_path, key), message)
-        custom.append(exercise)
+        if fits:
+            seen[exercise.id] = entry_path
+            custom.append(exercise)
     gear = Gear(floor_space=floor, equipment=frozenset(owned), wall=wall, doorway=doorway)
     return gear, tuple(custom)
+
+
+def _exercise_fits(
+    check: _Checker,
+    path: KeyPath,
+    entry: Mapping[str, object],
+    exercise: Exercise,
+    seen: Mapping[str, KeyPath],
+) -> bool:
+    """Bounds and a unique id for a custom exercise that parsed; False after a problem."""
+    too_long = exercise_too_long(entry, exercise)
+    if too_long is not None:
+        check.problem((*path, too_long[0]), too_long[1])
+        return False
+    first = seen.get(exercise.id)
+    if first is None:
+        return True
+    key = "id" if "id" in entry else "name"
+    where = _dotted(first)
+    line = check.lines.line_of(first)
+    at = f" (line {line})" if line else ""
+    hint = 'give one of them an "id" of its own' if key == "name" else "ids must differ"
+    check.problem(
+        (*path, key), f"gives the id {exercise.id!r}, already used by {where}{at}; {hint}"
+    )
+    return False
 
 
 def _quiet_hours(check: _Checker, doc: Mapping[str, object]) -> QuietHours | None:
@@ -281,6 +349,7 @@ def parse_settings(text: str, source: str) -> Settings:
             [Problem(source, None, "", f"cannot be read as TOML: {reason}")]
         ) from None
     check = _Checker(source, text)
+    control_character_problems(doc, (), check.problem)
     for key in doc:
         if key not in _TOP:
             check.unknown((), key, _TOP)
@@ -291,6 +360,8 @@ def parse_settings(text: str, source: str) -> Settings:
     natural = check.duration(breaks, ("breaks",), "natural_break", Settings.natural_break)
     dnd = check.boolean(breaks, ("breaks",), "hold_during_do_not_disturb", default=True)
     fullscreen = check.boolean(breaks, ("breaks",), "hold_during_fullscreen", default=True)
+    snooze = check.duration(breaks, ("breaks",), "snooze", Settings.snooze)
+    snooze_limit = check.count(breaks, ("breaks",), "snooze_limit", Settings.snooze_limit)
     if check.problems:
         raise ConfigError(check.problems)
     return Settings(
@@ -301,6 +372,8 @@ def parse_settings(text: str, source: str) -> Settings:
         natural_break=natural,
         hold_during_do_not_disturb=dnd,
         hold_during_fullscreen=fullscreen,
+        snooze=snooze,
+        snooze_limit=snooze_limit,
     )
 
 

@@ -1,16 +1,26 @@
-"""Durations as people write them in the config: ``"90s"``, ``"20m"``, ``"1h30m"`` or seconds."""
+"""Durations as people write them: ``"90s"``, ``"20m"``, ``"15 min"``, ``"1h 30m"`` or seconds."""
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
 
-_PART = re.compile(r"(\d+)\s*([hms])")
-_WHOLE = re.compile(r"\s*(?:\d+\s*[hms]\s*)+")
+# Each unit as people write it; a unit not listed here (days, months, "ms") is refused
+# rather than guessed at.
+_UNITS = {
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "h"),
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), "m"),
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), "s"),
+}
+_PART = re.compile(r"(\d+)\s*([a-z]+)")
+_WHOLE = re.compile(r"\s*\d+\s*[a-z]+(?:\s*(?:,\s*|and\s+)?\d+\s*[a-z]+)*\s*")
 _UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
 _ORDER = "hms"
+# Far beyond any interval, pause or hold the app has a use for (the config and the
+# pause command set their own, tighter bounds), and far from timedelta's overflow.
+MAX_DURATION = timedelta(days=3660)
 
-EXAMPLES = '"90s", "20m", "1h30m", "2h" or a whole number of seconds'
+EXAMPLES = '"90s", "20m", "15 min", "1h30m", "1 hour" or a whole number of seconds'
 
 
 class DurationError(ValueError):
@@ -18,7 +28,7 @@ class DurationError(ValueError):
 
 
 def parse_duration(value: object) -> timedelta:
-    """Read ``"1h30m"``-style text or an integer number of seconds as a timedelta."""
+    """Read ``"1h30m"``, ``"15 min"``, ``"1 hour 30 minutes"`` or whole seconds as a timedelta."""
     if isinstance(value, bool):  # bool is an int subclass; true/false is never a duration
         raise DurationError(f"expected a duration such as {EXAMPLES}, got {value!r}")
     if isinstance(value, int):
@@ -29,21 +39,25 @@ def parse_duration(value: object) -> timedelta:
     if not text or not _WHOLE.fullmatch(text):
         raise DurationError(f"{value!r} is not a duration; write it like {EXAMPLES}")
     parts = _PART.findall(text)
-    units = [unit for _, unit in parts]
+    if any(unit not in _UNITS for _, unit in parts):
+        raise DurationError(f"{value!r} is not a duration; write it like {EXAMPLES}")
+    units = [_UNITS[unit] for _, unit in parts]
     if len(set(units)) != len(units) or units != sorted(units, key=_ORDER.index):
         raise DurationError(f"{value!r} repeats or reorders units; write it like {EXAMPLES}")
     try:
-        seconds = sum(int(n) * _UNIT_SECONDS[unit] for n, unit in parts)
+        seconds = sum(
+            int(n) * _UNIT_SECONDS[unit] for (n, _), unit in zip(parts, units, strict=True)
+        )
     except ValueError:  # int() refuses more than 4300 digits (sys.get_int_max_str_digits)
         raise DurationError(f"{value[:20]!r}... is too long to be a duration") from None
     return _span(seconds, value)
 
 
 def _span(seconds: int, written: object) -> timedelta:
-    try:
-        return timedelta(seconds=seconds)
-    except OverflowError:  # timedelta ends at 999999999 days
-        raise DurationError(f"{written!r} is too long to be a duration") from None
+    if seconds > MAX_DURATION.total_seconds():
+        shown = written[:20] + "..." if isinstance(written, str) and len(written) > 20 else written  # noqa: PLR2004
+        raise DurationError(f"{shown!r} is too long to be a duration")
+    return timedelta(seconds=seconds)
 
 
 def format_duration(span: timedelta) -> str:

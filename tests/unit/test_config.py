@@ -17,7 +17,7 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deskmobility.adapters.files import Paths, load_config
+from deskmobility.adapters.files import Paths, load_config, runtime_dirs
 from deskmobility.core.config import (
     ConfigError,
     Problem,
@@ -450,13 +450,159 @@ def test_a_custom_exercise_with_absurd_reps_is_a_config_error() -> None:
     assert only_problem(text)[1] == "exercises.custom[1].reps"
 
 
+# --- hostile input that used to pass (issue 13) ------------------------------------
+
+
+def _custom(name: str, extra: str = "") -> str:
+    return (
+        dedent(
+            f"""\
+        [[exercises.custom]]
+        name = "{name}"
+        kinds = ["stretch"]
+        position = "seated"
+        reps = 5
+        takes = "1m"
+        steps = ["Sit tall.", "Breathe out."]
+        """
+        )
+        + extra
+    )
+
+
+@pytest.mark.parametrize(
+    ("second", "key"),
+    [
+        ("My stretch!", "exercises.custom[1].name"),  # slugs to the same id
+        ("My Stretch", "exercises.custom[1].name"),  # the same name twice
+    ],
+)
+def test_custom_exercises_whose_ids_collide_are_a_config_error_on_the_second(
+    second: str, key: str
+) -> None:
+    line, found_key, message = only_problem(_custom("My Stretch") + "\n" + _custom(second))
+    assert (line, found_key) == (10, key)
+    assert "'my-stretch', already used by exercises.custom[0] (line 1)" in message
+    assert '"id" of its own' in message
+
+
+def test_custom_exercises_with_the_same_explicit_id_point_at_the_id() -> None:
+    text = _custom("One", 'id = "mine"\n') + "\n" + _custom("Two", 'id = "mine"\n')
+    line, key, message = only_problem(text)
+    assert (line, key) == (17, "exercises.custom[1].id")
+    assert "already used by exercises.custom[0]" in message
+
+
+def test_custom_exercises_with_different_ids_and_one_replacing_a_built_in_are_fine() -> None:
+    text = _custom("Mine") + "\n" + _custom("Thread the needle")
+    found = parse_settings(text, SOURCE)
+    assert [e.id for e in found.custom_exercises] == ["mine", "thread-the-needle"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "key", "code"),
+    [
+        ('[[exercises.custom]]\nname = "a\\u0000b"\n', 2, "exercises.custom[0].name", "U+0000"),
+        ('[reminders.head]\nevery = "20m\\u001b"\n', 2, "reminders.head.every", "U+001B"),
+        ('[quiet_hours]\nstart = "18:00\\u007f"\n', 2, "quiet_hours.start", "U+007F"),
+        ('[quiet_hours]\nstart = "18:00\\u0085"\n', 2, "quiet_hours.start", "U+0085"),
+    ],
+)
+def test_a_control_character_in_text_names_its_line_and_key(
+    text: str, line: int, key: str, code: str
+) -> None:
+    found = problems(text)
+    assert (line, key, f"contains the control character {code}; remove it") in found
+
+
+def test_a_nul_in_exercise_steps_or_a_key_never_reaches_a_message() -> None:
+    text = _custom("Ok").replace('"Breathe out."', '"Breathe\\u0000 out."')
+    text += '[breaks]\n"x\\u0000y" = 1\n'
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(text, SOURCE)
+    assert "\x00" not in str(caught.value)
+    keys = [problem.key for problem in caught.value.problems]
+    assert "exercises.custom[0].steps[1]" in keys
+    assert "breaks.x\\u0000y" in keys
+
+
+def test_tab_and_line_ends_in_text_are_fine() -> None:
+    text = _custom("Ok").replace('"Breathe out."', '"""Breathe\tout,\r\nslowly."""')
+    assert parse_settings(text, SOURCE).custom_exercises[0].steps[1] == "Breathe\tout,\nslowly."
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("takes", '"9999999999h"', "'9999999999h' is too long to be a duration"),
+        ("takes", '"100000h"', "'100000h' is too long to be a duration"),
+        ("takes", '"24h"', "'24h' is too long for a break; use at most 30m"),
+        ("takes", '"31m"', "too long for a break"),
+    ],
+)
+def test_every_exercise_duration_has_an_upper_bound(field: str, value: str, message: str) -> None:
+    text = _custom("Long").replace('takes = "1m"', f"{field} = {value}")
+    line, key, found = only_problem(text)
+    assert (line, key) == (6, f"exercises.custom[0].{field}")
+    assert message in found
+
+
+def test_a_hold_beyond_the_bound_is_refused_not_overflowed() -> None:
+    # hold x reps x 2 sides overflowed timedelta (a traceback) before durations had a bound.
+    text = _custom("Long").replace("reps = 5", 'reps = 100\nper_side = true\nhold = "23999999976h"')
+    assert only_problem(text)[1] in ("exercises.custom[0].hold", "exercises.custom[0].takes")
+
+
+def test_an_exercise_of_exactly_the_bound_is_accepted() -> None:
+    text = _custom("Long").replace('takes = "1m"', 'takes = "30 minutes"')
+    assert parse_settings(text, SOURCE).custom_exercises[0].takes == timedelta(minutes=30)
+
+
+def test_thousands_of_problems_are_reported_as_the_first_twenty_and_a_count() -> None:
+    text = "[breaks]\n" + "".join(f"unknown_{n} = 1\n" for n in range(20_000))
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(text, SOURCE)
+    lines = str(caught.value).split("\n")
+    assert len(caught.value.problems) == 20_000
+    assert len(lines) == 21
+    assert lines[-1] == "... and 19980 more problems"
+    assert len(str(caught.value)) < 4000
+
+
+def test_a_very_long_unknown_key_is_shortened_in_the_message() -> None:
+    line, key, _ = only_problem("[breaks]\n" + "k" * 10_000 + " = 1\n")
+    assert line == 2
+    assert key == "breaks." + "k" * 57 + "..."
+
+
+@pytest.mark.parametrize(
+    ("written", "minutes"),
+    [
+        *(('"15 min"', 15), ('"15 mins"', 15), ('"15 minutes"', 15), ('"1 hour"', 60)),
+        *(('"1h 30m"', 90), ('"90 sec"', 1.5)),
+    ],
+)
+def test_durations_as_people_write_them_are_accepted_in_the_config(
+    written: str, minutes: float
+) -> None:
+    found = parse_settings(f"[reminders.head]\nevery = {written}\n", SOURCE)
+    assert found.interval(ReminderKind.HEAD) == timedelta(minutes=minutes)
+
+
+@pytest.mark.parametrize("written", ['"15"', '"15 mo"', '"1.5h"', '"1 hour 30"'])
+def test_ambiguous_durations_are_still_refused_with_file_line_and_key(written: str) -> None:
+    line, key, message = only_problem(f"[reminders.head]\nevery = {written}\n")
+    assert (line, key) == (2, "reminders.head.every")
+    assert "is not a duration" in message
+
+
 # --- several problems, one report --------------------------------------------------
 
 
 def test_every_problem_is_reported_at_once_in_file_order() -> None:
     text = """\
         [breaks]
-        natural_break = "5 minutes"
+        natural_break = "5 monkeys"
 
         [quiet_hours]
         start = "6pm"
@@ -539,6 +685,18 @@ def test_tests_never_see_the_real_users_files(tmp_path_factory: pytest.TempPathF
         assert home in folder.parents
 
 
+def test_runtime_folders_are_xdg_then_the_state_folder_never_tmp(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    linux = "linux"
+    assert runtime_dirs(state, {"XDG_RUNTIME_DIR": "/run/user/7"}, linux) == (
+        Path("/run/user/7/deskmobility"),
+        state / "run",
+    )
+    assert runtime_dirs(state, {}, linux) == (state / "run",)
+    assert runtime_dirs(state, {"XDG_RUNTIME_DIR": "relative/dir"}, linux) == (state / "run",)
+    assert runtime_dirs(state, {"XDG_RUNTIME_DIR": ""}, linux) == (state / "run",)
+
+
 def test_no_config_file_means_defaults(tmp_path: Path) -> None:
     assert load_config(tmp_path / "config.toml") is None
 
@@ -553,7 +711,7 @@ def test_a_config_file_is_read_and_validated(tmp_path: Path) -> None:
 
 def test_a_bad_config_file_is_reported_with_its_path_and_line(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
-    path.write_bytes(b'\n[reminders.head]\nevery = "10 min"\n')
+    path.write_bytes(b'\n[reminders.head]\nevery = "10 mim"\n')
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert str(caught.value).startswith(f"{path}:3: reminders.head.every: ")
@@ -724,3 +882,14 @@ def test_any_jumble_of_config_lines_gives_settings_or_errors_with_lines(lines: l
         return
     assert all(problem.source == NAME for problem in found_problems)
     assert None not in [problem.line for problem in found_problems], text
+
+
+def test_snooze_and_its_limit_are_read_and_checked() -> None:
+    settings = parse_settings('[breaks]\nsnooze = "15 min"\nsnooze_limit = 2\n', "c.toml")
+    assert (settings.snooze, settings.snooze_limit) == (timedelta(minutes=15), 2)
+    assert (Settings().snooze, Settings().snooze_limit) == (timedelta(minutes=10), 3)
+    with pytest.raises(ConfigError) as raised:
+        parse_settings('[breaks]\nsnooze = "30h"\nsnooze_limit = -1\n', "c.toml")
+    problems = str(raised.value)
+    assert "c.toml:2: breaks.snooze: '30h' is longer than a day" in problems
+    assert "c.toml:3: breaks.snooze_limit: expected 0 to 20, got -1" in problems

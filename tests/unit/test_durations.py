@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from deskmobility.core import durations
 from deskmobility.core.durations import (
     DurationError,
     format_duration,
@@ -50,6 +51,44 @@ def test_whitespace_and_case_do_not_matter(written: str, expected: timedelta) ->
     assert parse_duration(written) == expected
 
 
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("15 min", 15 * MIN),
+        ("15 mins", 15 * MIN),
+        ("15 minutes", 15 * MIN),
+        ("1 minute", MIN),
+        ("1 hour", H),
+        ("2 hours", 2 * H),
+        ("2 hrs", 2 * H),
+        ("1h 30m", H + 30 * MIN),
+        ("1 hour 30 minutes", H + 30 * MIN),
+        ("1 hour and 30 minutes", H + 30 * MIN),
+        ("1 hour, 30 min", H + 30 * MIN),
+        ("90 sec", 90 * S),
+        ("90 secs", 90 * S),
+        ("45 seconds", 45 * S),
+        ("1 Hour 5 Sec", H + 5 * S),
+    ],
+)
+def test_durations_as_people_write_them_are_read(written: str, expected: timedelta) -> None:
+    # Issue 9, defect 5.
+    assert parse_duration(written) == expected
+
+
+@pytest.mark.parametrize("written", ["30 minutes 1 hour", "1 min 1 minute", "1h 2 hours"])
+def test_spelled_out_units_out_of_order_or_repeated_are_refused(written: str) -> None:
+    with pytest.raises(DurationError, match="repeats or reorders units"):
+        parse_duration(written)
+
+
+@pytest.mark.parametrize("value", ["87841h", 3660 * 86400 + 1, "999999999999 seconds"])
+def test_durations_beyond_ten_years_are_too_long(value: object) -> None:
+    with pytest.raises(DurationError, match="too long"):
+        parse_duration(value)
+    assert parse_duration("87840h") == durations.MAX_DURATION
+
+
 @pytest.mark.parametrize(("seconds", "expected"), [(0, timedelta(0)), (90, 90 * S), (3600, H)])
 def test_a_whole_number_is_seconds(seconds: int, expected: timedelta) -> None:
     assert parse_duration(seconds) == expected
@@ -57,7 +96,12 @@ def test_a_whole_number_is_seconds(seconds: int, expected: timedelta) -> None:
 
 @pytest.mark.parametrize(
     "written",
-    ["", "   ", "30x", "20", "1h30", "m", "1.5h", "-5m", "+5m", "20 minutes", "1d", "h20"],
+    [
+        *("", "   ", "30x", "20", "1h30", "m", "1.5h", "-5m", "+5m", "1d", "h20"),
+        # ambiguous or not a unit of ours: minutes or months? milliseconds? a bare number?
+        *("15 mo", "15 ms", "15 months", "1 hour 30", "15 min.", "15minutess", "in 15 min"),
+        *("1 hour, and 30 minutes", "1 hour and", "an hour", "1,5 h"),
+    ],
 )
 def test_text_that_is_not_a_duration_is_refused_with_examples(written: str) -> None:
     with pytest.raises(DurationError) as caught:
@@ -112,7 +156,7 @@ def test_format_duration_says_zero_for_nothing_or_less(span: timedelta) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(min_value=1, max_value=10**9).map(lambda n: timedelta(seconds=n)))
+@given(st.integers(min_value=1, max_value=3660 * 86400).map(lambda n: timedelta(seconds=n)))
 def test_formatted_durations_read_back_as_the_same_span(span: timedelta) -> None:
     assert parse_duration(format_duration(span)) == span
 
