@@ -38,6 +38,14 @@ class TrayBridge:
         """Start a guided micro-break."""
         self._app.start_micro_break()
 
+    def done(self) -> None:
+        """Say the last reminder (or the micro-break under way) is done."""
+        self._app.done()
+
+    def later(self) -> None:
+        """Put the last reminder off by the configured snooze."""
+        self._app.later()
+
     def toggle_checklist_item(self, item_id: str) -> None:
         """Tick or untick one workspace item; remembered across restarts."""
         ticked = self._checklist.checklist()
@@ -99,6 +107,7 @@ class TrayBridge:
             held_reason=held_line(status),
             today_line=today_line(status),
             break_running=status.break_running,
+            waiting=status.waiting,
         )
 
     def _refresh(self) -> None:

@@ -39,6 +39,8 @@ TEST_PACKAGES=(
   desktop-file-utils
   # the real xdg-open, failing with no handler, for "Open config file"
   xdg-utils
+  # dmenu: dunst's menu of a notification's actions, shown for real in a screenshot
+  suckless-tools
 )
 # -----------------------------------------------------------------------------------------
 

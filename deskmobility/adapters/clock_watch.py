@@ -22,6 +22,8 @@ import sys
 import threading
 from collections.abc import Callable
 
+from deskmobility.adapters.selection import PassedOver, Selection
+
 log = logging.getLogger(__name__)
 
 _CLOCK_REALTIME = 0
@@ -120,14 +122,22 @@ class TimerfdClockWatch:
             log.warning("stopped watching the clock: %s", error)
 
 
-def select_clock_watch(platform: str = sys.platform) -> tuple[TimerfdClockWatch | None, str]:
-    """The clock watch for this system, or None, with why."""
+def select_clock_watch(platform: str = sys.platform) -> Selection[TimerfdClockWatch | None]:
+    """The clock watch for this system, or None, with why (the shared selection shape)."""
     if not platform.startswith("linux"):
-        return None, (
-            f"no clock-change watch on {platform}: a clock set back is noticed at the next "
-            "reminder instead"
+        why = (
+            f"no clock-change watch on {platform}: a clock set back is noticed only at the "
+            "next timer, so reminders may come up to that much late"
         )
+        return Selection(None, "none", why, available=False)
     try:
-        return TimerfdClockWatch(), "timerfd with TFD_TIMER_CANCEL_ON_SET"
+        watch = TimerfdClockWatch()
     except ClockWatchError as error:
-        return None, f"no clock-change watch: {error}"
+        return Selection(
+            None,
+            "none",
+            "no clock-change watch",
+            (PassedOver("timerfd", str(error)),),
+            available=False,
+        )
+    return Selection(watch, "timerfd", "timerfd with TFD_TIMER_CANCEL_ON_SET")

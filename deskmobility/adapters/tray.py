@@ -85,12 +85,15 @@ class TrayView:
     held_reason: str | None = None  # "Held: do not disturb"; a disabled line when set
     today_line: str | None = None  # "Today: 3 breaks"; a disabled line when set
     break_running: bool = False
+    waiting: str | None = None  # the title of a reminder not yet answered
 
 
 class TrayActions(Protocol):
     """What the tray's menu items do; implemented by the app."""
 
     def start_micro_break(self) -> None: ...  # noqa: D102
+    def done(self) -> None: ...  # noqa: D102
+    def later(self) -> None: ...  # noqa: D102
     def toggle_checklist_item(self, item_id: str) -> None: ...  # noqa: D102
     def reset_checklist(self) -> None: ...  # noqa: D102
     def pause_for(self, span: timedelta) -> None: ...  # noqa: D102
@@ -218,13 +221,20 @@ class Tray:
         item, separator = self._pystray.MenuItem, self._pystray.Menu.SEPARATOR
         view = self._view or _EMPTY_VIEW
         start = self._do("start_micro_break", self._actions.start_micro_break)
+        done = self._do("done", self._actions.done)
         if view.break_running:
             yield item("Micro-break running…", start, default=True, enabled=False)
+            yield item("Done with the micro-break", done)
         else:
             yield item("Start micro-break", start, default=True)
-        done = sum(entry.checked for entry in view.checklist)
+        if view.waiting and not view.break_running:
+            # Where notifications take no answers (Windows, macOS, some servers) this is
+            # the way to say it; elsewhere it is one more.
+            yield item(f"Done: {view.waiting}", done)
+            yield item("Later", self._do("later", self._actions.later))
+        ticked = sum(entry.checked for entry in view.checklist)
         yield item(
-            f"Ergonomic checklist ({done}/{len(view.checklist)})",
+            f"Ergonomic checklist ({ticked}/{len(view.checklist)})",
             self._pystray.Menu(lambda: self._checklist_items(view)),
         )
         yield separator

@@ -65,6 +65,8 @@ def act(d: Decision, slot: str, action: Action) -> None:
     if shown is None:
         d.log(logging.INFO, f"{action} on a reminder that is no longer waiting ({slot})")
         return
+    # Answered: off the screen (a server may leave it up after an action; dunst does).
+    d.effects.append(Dismiss(slot))
     if action is Action.SHOW:
         d.state = with_showing(d.state, slot, None)
         start_micro_break(d, d.state.catalog.get(shown.exercise_id), shown.kinds)

@@ -17,12 +17,12 @@ from deskmobility.adapters.clock_watch import TimerfdClockWatch, select_clock_wa
 
 
 def test_linux_gets_the_timerfd_watch_and_other_systems_say_why_not() -> None:
-    watch, why = select_clock_watch("linux")
-    assert isinstance(watch, TimerfdClockWatch), why
-    watch.close()
-    none, why_not = select_clock_watch("win32")
-    assert none is None
-    assert "win32" in why_not
+    linux = select_clock_watch("linux")
+    assert isinstance(linux.backend, TimerfdClockWatch), linux.reason
+    linux.backend.close()
+    windows = select_clock_watch("win32")
+    assert (windows.backend, windows.available) == (None, False)
+    assert "win32" in windows.reason
 
 
 def test_ecanceled_from_the_kernel_means_the_clock_was_set(monkeypatch) -> None:

@@ -16,8 +16,9 @@ from textwrap import dedent
 import pytest
 
 from deskmobility.adapters.config_watch import ConfigWatcher
+from deskmobility.assemble import _watch_config
 from deskmobility.core.config import ConfigError, Settings
-from deskmobility.launch import LAST_GOOD, _watch_config
+from deskmobility.start_files import LAST_GOOD
 
 GOOD = '[reminders.head]\nevery = "10m"\n'
 COLLIDING = dedent(

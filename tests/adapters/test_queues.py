@@ -14,7 +14,7 @@ from deskmobility.adapters.notify.outbox import Outbox
 from deskmobility.adapters.store import Store
 from deskmobility.core.events import Notify
 from deskmobility.core.history import HistoryEvent, HistoryKind
-from deskmobility.launch import open_store
+from deskmobility.start_files import open_store
 
 FRESH = timedelta(minutes=1)
 

@@ -30,6 +30,7 @@ import re
 import shutil
 import signal
 import subprocess
+import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -258,13 +259,60 @@ class Desktop:
         return self._dunst is not None and self._dunst.poll() is None
 
     def start_dunst(self) -> None:
-        """Start dunst unless it runs; return once it owns org.freedesktop.Notifications."""
+        """Start dunst unless it runs; return once it owns org.freedesktop.Notifications.
+
+        Its ``dmenu`` (the program its context menu of actions runs) is a script that
+        picks the line holding the label ``choose_action`` names, as a person would.
+        """
         if not self.dunst_running:
             self._dunst = self._service(
                 "dunst",
-                ["dunst", "-config", str(DUNSTRC)],
+                ["dunst", "-config", str(self._dunstrc())],
                 ready=lambda: self.name_has_owner(NOTIFICATIONS),
             )
+
+    def choose_action(self, label: str, *, screenshot: str | None = None) -> Path | None:
+        """Choose the action labelled ``label`` on the newest notification, by dunst's menu.
+
+        With ``screenshot``, the menu is the real dmenu: photographed, then ``label`` typed
+        into it and Return pressed, as a person does; returns the picture.
+        """
+        choice = self.tmp / "dmenu-pick.choice"
+        if screenshot is None:
+            choice.write_text(label, encoding="utf-8")
+            self.run(["dunstctl", "context"])
+            return None
+        choice.unlink(missing_ok=True)  # no choice written: the script runs dmenu itself
+        context = subprocess.Popen(["dunstctl", "context"], env=self.env)
+        try:
+            wait_until(
+                lambda: bool(
+                    self.run(["xdotool", "search", "--class", "dmenu"], check=False).stdout
+                ),
+                5.0,
+                "dmenu's menu on the screen",
+            )
+            time.sleep(0.3)  # drawn, not just mapped
+            shot = self.screenshot(screenshot)
+            self.xdotool("type", "--delay", "30", label)
+            self.xdotool("key", "Return")
+        finally:
+            context.wait(10)
+        return shot
+
+    def _dunstrc(self) -> Path:
+        pick = self.tmp / "dmenu-pick"
+        choice = self.tmp / "dmenu-pick.choice"
+        pick.write_text(
+            f'#!/bin/sh\nif [ -s "{choice}" ]; then exec grep -m1 -F -- "$(cat "{choice}")"; fi\n'
+            'exec dmenu -b -l 8 -fn "DejaVu Sans-12" -p "dunst actions:"\n',
+            encoding="utf-8",
+        )
+        pick.chmod(0o755)
+        config = self.tmp / "dunstrc"
+        text = DUNSTRC.read_text(encoding="utf-8")
+        config.write_text(text.replace("[global]\n", f"[global]\n    dmenu = {pick}\n", 1))
+        return config
 
     def kill_dunst(self, sig: int = signal.SIGTERM) -> None:
         """Stop dunst (``signal.SIGKILL`` for a crash); return once its bus name is gone.

@@ -75,6 +75,12 @@ class Actions:
     def _set(self, **changes):
         self.view = dataclasses.replace(self.view, **changes)
     def start_micro_break(self): say("action start_micro_break")
+    def done(self):
+        say("action done")
+        self._set(waiting=None)
+    def later(self):
+        say("action later")
+        self._set(waiting=None)
     def toggle_checklist_item(self, item_id):
         say("action toggle_checklist_item", item_id)
         self._set(checklist=tuple(
@@ -246,6 +252,24 @@ def test_menu_text_is_rebuilt_by_refresh_not_when_the_menu_opens(
     fresh = read(desktop, ["posture"], "after-refresh.png")
     assert "stretch" not in fresh
     escape(desktop)
+
+
+def test_a_waiting_reminder_can_be_answered_from_the_menu(
+    desktop: Desktop, gtk_tray: TrayDriver
+) -> None:
+    """Where notifications take no answers, the menu says Done or Later (real clicks)."""
+    icon = centre(docked_icon(desktop))
+    gtk_tray.send('set {"waiting": "Head position"}')
+    gtk_tray.send("refresh")
+    menu = open_menu(desktop, icon, "menu-waiting.png", ("Done:", "Later"))
+    assert menu["Start"].y < menu["Done:"].y < menu["Later"].y < menu["Ergonomic"].y
+    click(desktop, menu["Done:"].x, menu["Done:"].y)
+    gtk_tray.wait_for_action("done")
+    gtk_tray.send('set {"waiting": "Posture check"}')
+    gtk_tray.send("refresh")
+    menu = open_menu(desktop, icon, "menu-waiting-again.png", ("Later",))
+    click(desktop, menu["Later"].x, menu["Later"].y)
+    gtk_tray.wait_for_action("later")
 
 
 def test_pause_greys_the_icon_and_offers_resume(desktop: Desktop, gtk_tray: TrayDriver) -> None:

@@ -36,7 +36,7 @@ from deskmobility.adapters.store import HistoryEvent, Store
 from deskmobility.app import App
 from deskmobility.control_handler import AppControlHandler
 from deskmobility.core.config import Settings
-from deskmobility.launch import read_settings
+from deskmobility.start_files import read_settings
 from tests.doubles import HandFiredTimer, build_app
 
 from .test_app import settings as app_settings
