@@ -48,14 +48,21 @@ class Selection(Generic[T]):
 
     @property
     def reason(self) -> str:
-        """One line for the log: why, then what was passed over and why."""
+        """One line for the log: why, then what was passed over and why.
+
+        When nothing was available, the passed-over reasons are the explanation itself:
+        "cannot tell idle time: mutter: ...; kde: ...".
+        """
         rejected = "; ".join(item.line() for item in self.passed_over)
-        return f"{self.why}; passed over: {rejected}" if rejected else self.why
+        if not rejected:
+            return self.why
+        return (
+            f"{self.why}: {rejected}"
+            if not self.available
+            else f"{self.why}; passed over: {rejected}"
+        )
 
     def __iter__(self) -> Iterator[Any]:
-        """Unpack as ``(backend, reason)``, the pair the launcher took before this shape.
-
-        Transitional: the launcher should read the fields.
-        """
+        """Unpack as ``(backend, reason)``: what most callers want, in one line."""
         yield self.backend
         yield self.reason

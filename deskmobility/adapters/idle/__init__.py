@@ -11,9 +11,8 @@ threshold, back at the next input). Event sources come first where the desktop h
     windows   GetLastInputInfo                                                  poll
     macos     IOHIDSystem HIDIdleTime via ioreg                                 poll
 
-``choose_idle_monitor`` returns the plain reading (``idle_for()``) of the same sources,
-for what still asks "how long idle now?" (``select_idle_monitor`` is its old-shaped twin,
-kept until the launcher runs on ``select_idle_watch``).
+``select_idle_monitor`` returns the plain reading (``idle_for()``) of the same sources,
+for what asks "how long idle now?" (the adaptive poll wraps one).
 
 Both decide in this order: the ``DESKMOBILITY_IDLE_BACKEND`` variable, then the configured
 preference, then the platform's candidates tried in turn, each probed for real (the probing
@@ -44,7 +43,6 @@ __all__ = [
     "IdleMonitor",
     "UnavailableIdleMonitor",
     "UnavailableIdleWatch",
-    "choose_idle_monitor",
     "select_idle_monitor",
     "select_idle_watch",
 ]
@@ -77,7 +75,7 @@ def select_idle_watch(
     """
     plan = _plan(platform, env, preference)
     if isinstance(plan, str):
-        return _unavailable_watch(plan, (), turned_off=True)
+        return _unavailable_watch(plan, ())
     names, source, left_out = plan
     found, passed = first_working((name, _watch_factory(name, env)) for name in names)
     if found is None:
@@ -91,26 +89,11 @@ def select_idle_monitor(
     platform: str = sys.platform,
     env: Mapping[str, str] = os.environ,
     preference: str | None = None,
-) -> tuple[IdleMonitor, str]:
-    """``(reading, reason)`` of :func:`choose_idle_monitor`, for the launcher of before IdleWatch.
-
-    Transitional: the launcher moves to ``select_idle_watch``; this goes with it.
-    """
-    selection = choose_idle_monitor(platform, env, preference)
-    if isinstance(selection.backend, UnavailableIdleMonitor):
-        return selection.backend, selection.backend.reason
-    return selection.backend, selection.reason
-
-
-def choose_idle_monitor(
-    platform: str = sys.platform,
-    env: Mapping[str, str] = os.environ,
-    preference: str | None = None,
 ) -> Selection[IdleMonitor]:
     """The idle-time reading to use, why, and what was passed over (as ``select_idle_watch``)."""
     plan = _plan(platform, env, preference)
     if isinstance(plan, str):
-        return _unavailable_monitor(plan, (), turned_off=True)
+        return _unavailable_monitor(plan, ())
     names, source, left_out = plan
     found, passed = first_working((name, _monitor_factory(name, env)) for name in names)
     if found is None:
@@ -231,15 +214,11 @@ def _build_monitor(name: str, env: Mapping[str, str]) -> IdleMonitor:
     raise ValueError(f"unknown idle backend {name!r}")
 
 
-def _unavailable_monitor(
-    why: str, passed: tuple[PassedOver, ...], *, turned_off: bool = False
-) -> Selection[IdleMonitor]:
-    reason = why if turned_off or not passed else f"{why}: " + "; ".join(p.line() for p in passed)
+def _unavailable_monitor(why: str, passed: tuple[PassedOver, ...]) -> Selection[IdleMonitor]:
+    reason = Selection(None, "unavailable", why, passed, available=False).reason
     return Selection(UnavailableIdleMonitor(reason), "unavailable", why, passed, available=False)
 
 
-def _unavailable_watch(
-    why: str, passed: tuple[PassedOver, ...], *, turned_off: bool = False
-) -> Selection[IdleWatch]:
-    reason = why if turned_off or not passed else f"{why}: " + "; ".join(p.line() for p in passed)
+def _unavailable_watch(why: str, passed: tuple[PassedOver, ...]) -> Selection[IdleWatch]:
+    reason = Selection(None, "unavailable", why, passed, available=False).reason
     return Selection(UnavailableIdleWatch(reason), "unavailable", why, passed, available=False)
