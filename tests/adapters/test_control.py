@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
@@ -87,7 +88,7 @@ class Child:
     """A child process started by a test and killed by pid in teardown."""
 
     def __init__(self, args: list[str], **kwargs: object) -> None:
-        self.proc = subprocess.Popen(
+        self.proc: subprocess.Popen[str] = subprocess.Popen(
             [sys.executable, *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -97,6 +98,7 @@ class Child:
         )
 
     def line(self, timeout: float = START_TIMEOUT) -> str:
+        assert self.proc.stdout is not None  # stdout=PIPE
         with selectors.DefaultSelector() as selector:
             selector.register(self.proc.stdout, selectors.EVENT_READ)
             if not selector.select(timeout):
@@ -106,7 +108,7 @@ class Child:
     def stop(self) -> str:
         if self.proc.poll() is None:
             os.kill(self.proc.pid, signal.SIGKILL)
-        _, err = self.proc.communicate(timeout=10)
+        err: str = self.proc.communicate(timeout=10)[1]  # text=True: the stderr text
         return err
 
 
@@ -119,8 +121,14 @@ def runtime_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return run / "deskmobility"
 
 
+class StartServer(Protocol):
+    """The ``start_server`` fixture: a server process on ``runtime``, once it said ``expect``."""
+
+    def __call__(self, runtime: Path, *extra: str, expect: str = "ready") -> Child: ...
+
+
 @pytest.fixture
-def start_server(tmp_path: Path) -> Iterator[object]:
+def start_server(tmp_path: Path) -> Iterator[StartServer]:
     script = tmp_path / "server.py"
     script.write_text(SERVER)
     children: list[Child] = []
@@ -138,7 +146,7 @@ def start_server(tmp_path: Path) -> Iterator[object]:
 
 
 @pytest.fixture
-def server(runtime_dir: Path, start_server) -> Child:
+def server(runtime_dir: Path, start_server: StartServer) -> Child:
     return start_server(runtime_dir)
 
 
@@ -164,7 +172,8 @@ def frame(payload: bytes) -> bytes:
 def reply_of(raw: bytes) -> dict[str, object]:
     (size,) = struct.unpack("!i", raw[:4])
     assert len(raw) == 4 + size
-    return json.loads(raw[4:])
+    reply: dict[str, object] = json.loads(raw[4:])
+    return reply
 
 
 # -- round trips ------------------------------------------------------------------------
@@ -178,7 +187,7 @@ def test_command_round_trip_to_a_server_process(runtime_dir: Path, server: Child
 
 
 def test_socket_is_0600_in_a_0700_folder_even_when_the_folder_was_wider(
-    runtime_dir: Path, start_server
+    runtime_dir: Path, start_server: StartServer
 ) -> None:
     runtime_dir.mkdir(mode=0o755)
     runtime_dir.chmod(0o755)
@@ -445,7 +454,7 @@ STRANGER = textwrap.dedent(
 
 
 def test_keyed_channel_round_trip_and_a_wrong_key_is_refused(
-    runtime_dir: Path, tmp_path: Path, start_server
+    runtime_dir: Path, tmp_path: Path, start_server: StartServer
 ) -> None:
     key = tmp_path / "state" / "control.key"
     start_server(runtime_dir, str(key))
@@ -465,7 +474,7 @@ def test_keyed_channel_round_trip_and_a_wrong_key_is_refused(
 
 
 def test_keyed_channel_serves_others_while_one_client_stays_silent(
-    runtime_dir: Path, tmp_path: Path, start_server
+    runtime_dir: Path, tmp_path: Path, start_server: StartServer
 ) -> None:
     # The keyed channel is what Windows runs; here on Linux, with a key file.
     key = tmp_path / "state" / "control.key"
@@ -613,7 +622,10 @@ def test_cli_status_json_and_human(recorder: Recorder) -> None:
 
 
 def test_cli_exit_codes_for_a_refusal_and_for_nothing_running(
-    recorder: Recorder, runtime_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys
+    recorder: Recorder,
+    runtime_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     refused = cli("resume")
     assert (refused.returncode, refused.stderr) == (1, "deskmobility: not paused\n")
@@ -647,20 +659,26 @@ def real_app(tmp_path: Path) -> Iterator[App]:
     store.close()
 
 
+def message(reply: dict[str, object]) -> str:
+    text = reply["message"]
+    assert isinstance(text, str), reply
+    return text
+
+
 def test_app_handler_carries_out_each_command(real_app: App) -> None:
     quits: list[str] = []
     handler = AppControlHandler(real_app, lambda: quits.append("quit"))
 
-    assert handler.handle({"command": "break"})["message"].startswith("Micro-break started: ")
+    assert message(handler.handle({"command": "break"})).startswith("Micro-break started: ")
     assert handler.handle({"command": "break"})["message"] == "A micro-break is already running"
     assert handler.handle({"command": "pause", "duration_seconds": 3600}) == {
         "ok": True,
         "message": "Paused until 10:00",
     }
     status = handler.handle({"command": "status"})
-    assert handler.handle({"command": "resume"})["message"].startswith("Resumed.")
-    assert handler.handle({"command": "resume"})["message"].startswith("Not paused.")
-    assert handler.handle({"command": "done"})["message"].startswith("Micro-break done: ")
+    assert message(handler.handle({"command": "resume"})).startswith("Resumed.")
+    assert message(handler.handle({"command": "resume"})).startswith("Not paused.")
+    assert message(handler.handle({"command": "done"})).startswith("Micro-break done: ")
     assert handler.handle({"command": "later"})["message"] == (
         "Nothing to snooze: no reminder is waiting"
     )

@@ -89,7 +89,9 @@ def test_macos_without_pyobjus_uses_osascript() -> None:
     assert "pyobjus" in selection.reason
 
 
-def test_osascript_gets_one_safely_quoted_script(tmp_path: Path, monkeypatch) -> None:
+def test_osascript_gets_one_safely_quoted_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """MOCKS the platform: a stand-in `osascript` records its arguments instead of notifying."""
     record = tmp_path / "args"
     fake = tmp_path / "osascript"
@@ -103,7 +105,9 @@ def test_osascript_gets_one_safely_quoted_script(tmp_path: Path, monkeypatch) ->
     assert applescript_string('a"b') == '"a\\"b"'
 
 
-def test_windows_uses_plyer_balloons_and_truncates_to_the_limits(monkeypatch) -> None:
+def test_windows_uses_plyer_balloons_and_truncates_to_the_limits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """MOCKS the platform: plyer's Windows module is replaced, since win32 APIs can't load here."""
     sent: list[dict[str, object]] = []
 

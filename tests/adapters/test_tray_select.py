@@ -248,5 +248,5 @@ def test_only_the_gtk_backends_run_the_glib_loop_the_signals_need() -> None:
         name
         for name in ("appindicator", "gtk", "xorg", "win32", "darwin", "none")
         if TrayBackend.named(name, "why").runs_glib_loop
-    }  # type: ignore[arg-type]
+    }
     assert looping == {"gtk", "appindicator"}
