@@ -34,6 +34,7 @@ import pytest
 
 from deskmobility.adapters.store import HistoryEvent, Store
 from deskmobility.core.exercises import ExerciseCatalog
+from deskmobility.core.history import HistoryKind
 from deskmobility.core.messages import kinds_in_title
 
 from . import startup
@@ -215,7 +216,7 @@ def test_a_read_only_history_folder_is_reported_and_reminders_go_on(
 ) -> None:
     user = User(desktop, tmp_path / "user", _every(posture="1s", head="2s"))
     store, _ = Store.open(user.history)  # a history from earlier days
-    store.record(HistoryEvent(datetime.now(UTC), "natural_break", None, None, "600s"))
+    store.record(HistoryEvent(datetime.now(UTC), HistoryKind.NATURAL_BREAK, None, None, "600s"))
     store.close()
     before = sorted(p.name for p in user.data_dir.iterdir())
     user.state_dir.mkdir(parents=True, exist_ok=True)
@@ -233,12 +234,12 @@ def test_a_read_only_history_folder_is_reported_and_reminders_go_on(
     desktop.wait_for_notifications(_reminder, since=mark, timeout=8)  # and they keep coming
     assert user.alive(), user.tail()
     assert sorted(p.name for p in user.data_dir.iterdir()) == before  # untouched
-    told = [n for n in desktop.notifications() if not _reminder(n)]
+    all_told = [n for n in desktop.notifications() if not _reminder(n)]
     if "state" in folders:  # logs and the last-good config copy live there: said once, too
-        assert [n.summary for n in told] == ["History", "Settings backup"]
-        assert str(user.state_dir) in told[1].body
+        assert [n.summary for n in all_told] == ["History", "Settings backup"]
+        assert str(user.state_dir) in all_told[1].body
     else:
-        assert [n.summary for n in told] == ["History"]
+        assert [n.summary for n in all_told] == ["History"]
     assert desktop.stop_process(app, signal.SIGTERM) == 0
 
 
