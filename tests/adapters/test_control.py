@@ -87,14 +87,13 @@ START_TIMEOUT = 15.0
 class Child:
     """A child process started by a test and killed by pid in teardown."""
 
-    def __init__(self, args: list[str], **kwargs: object) -> None:
+    def __init__(self, args: list[str]) -> None:
         self.proc: subprocess.Popen[str] = subprocess.Popen(
             [sys.executable, *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            **kwargs,  # type: ignore[call-overload]
         )
 
     def line(self, timeout: float = START_TIMEOUT) -> str:

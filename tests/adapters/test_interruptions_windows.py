@@ -142,6 +142,7 @@ def test_ctypes_types_are_set_on_the_function() -> None:
 
 def test_a_shell32_without_the_function_is_refused() -> None:
     """MOCKED platform: a shell32 stand-in from before Vista."""
+    # A shell32 lacking the function is the point: object() is no Shell32.
     check = WindowsNotificationStateCheck(object())  # type: ignore[arg-type]
     assert check.probe() == "shell32 has no SHQueryUserNotificationState (Windows Vista or later)"
 

@@ -116,10 +116,13 @@ def test_windows_uses_plyer_balloons_and_truncates_to_the_limits(
             sent.append(kwargs)
 
     fake = types.ModuleType("plyer.platforms.win.notification")
-    fake.instance = FakeWindowsNotification  # type: ignore[attr-defined]
+    fake.instance = FakeWindowsNotification  # type: ignore[attr-defined]  # plyer's module, faked
     monkeypatch.setitem(sys.modules, "plyer.platforms.win.notification", fake)
     notifier = select_notifier(ICON, "win32", {}).backend
     notifier.send("T" * 100, "B" * 400, timedelta(seconds=20))
-    assert len(sent[0]["title"]) == 63  # type: ignore[arg-type]
-    assert len(sent[0]["message"]) == 255  # type: ignore[arg-type]
+    title, message = sent[0]["title"], sent[0]["message"]
+    assert isinstance(title, str)
+    assert isinstance(message, str)
+    assert len(title) == 63
+    assert len(message) == 255
     assert sent[0]["app_icon"] == ""  # no .ico next to the png

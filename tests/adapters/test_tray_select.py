@@ -219,6 +219,7 @@ class _Actions:
 
 
 def test_none_backend_runs_until_stopped_from_another_thread() -> None:
+    # _Actions fails on any use rather than implementing TrayActions: nothing may be asked.
     tray = Tray(_Actions(), TrayBackend.named("none", "headless"))  # type: ignore[arg-type]
     ready = threading.Event()
     assert not tray.has_menu
@@ -238,6 +239,7 @@ def test_none_backend_runs_until_stopped_from_another_thread() -> None:
 
 
 def test_stop_before_run_makes_run_return_at_once() -> None:
+    # As above: _Actions fails on any use.
     tray = Tray(_Actions(), TrayBackend.named("none", "headless"))  # type: ignore[arg-type]
     tray.stop()
     tray.run(on_ready=lambda: pytest.fail("on_ready after stop"))
