@@ -762,3 +762,17 @@ def test_the_command_line_offers_the_tables_commands_with_their_help() -> None:
             args = parser.parse_args([command.name])
             assert args.control_command == command.name
             assert command.help in parser.format_help()
+
+
+def test_the_channel_is_described_in_the_shape_of_every_backend_choice(tmp_path: Path) -> None:
+    taken = tmp_path / "not-a-folder"
+    taken.write_text("a file where a folder should be", encoding="utf-8")
+    server = ControlServer.claim([taken, tmp_path / "run"])
+    assert isinstance(server, ControlServer)
+    try:
+        chosen = server.selection
+        assert (chosen.name, chosen.backend) == ("unix-socket", server.address)
+        assert [passed.name for passed in chosen.passed_over] == [str(taken)]
+        assert "passed over" in chosen.reason
+    finally:
+        server.close()

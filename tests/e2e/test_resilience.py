@@ -307,3 +307,21 @@ def test_sigkill_while_writing_history_loses_no_shown_reminder(
     missing = Counter(_history_key(note) for note in shown) - recorded
     assert not missing, f"seed {seed}: shown but not in the history: {dict(missing)}"
     assert sum(day["reminders"] for day in days) == sum(recorded.values())
+
+
+# -- (e) SIGHUP ---------------------------------------------------------------------------------
+
+
+def test_sighup_quits_cleanly_like_sigterm(desktop: Desktop, tmp_path: Path) -> None:
+    """The terminal that started it closed: status 0, the shutdown logged, no socket left."""
+    user = User(desktop, tmp_path / "user", _every())
+    app = user.start("--no-tray")
+    user.wait_for_log("running without a tray")
+    assert user.cli("status").returncode == 0
+    assert desktop.stop_process(app, signal.SIGHUP) == 0
+    lines = user.lines()
+    assert any("received SIGHUP; quitting" in line for line in lines), user.tail()
+    assert "deskmobility stopped" in lines[-1], user.tail()
+    runtime = Path(user.env["XDG_RUNTIME_DIR"])
+    assert not list(runtime.rglob("*.sock")), list(runtime.rglob("*"))
+    assert user.cli("status").returncode == 3  # not running
