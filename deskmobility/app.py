@@ -14,7 +14,7 @@ import logging
 import random
 import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from deskmobility.core.actions import Action
 from deskmobility.core.clock import Clock
@@ -185,10 +185,6 @@ class App:
     def settings(self) -> Settings:
         """The settings in force."""
         return self._state.settings
-
-    def now(self) -> datetime:
-        """The app's clock reading."""
-        return self._clock.now()
 
     # -- internals -----------------------------------------------------------------------
 

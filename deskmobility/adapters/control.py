@@ -49,6 +49,7 @@ from deskmobility.adapters._control_os import (
     lock_instance,
     private_folder,
 )
+from deskmobility.adapters.selection import PassedOver, Selection
 from deskmobility.core.commands import COMMANDS, PING, check_request
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,15 @@ class ControlServer:
         self._transport = self._make_transport()
         self._started = False
         self._closed = False
+        self.selection = self.describe(())
+
+    def describe(self, passed_over: tuple[PassedOver, ...] = ()) -> Selection[str]:
+        """The channel in the shape every backend choice has: what, why, what was passed over."""
+        if self._key is None:
+            why = "a Unix socket only this user can open (the peer's uid checked by the kernel)"
+            return Selection(self.address, "unix-socket", why, passed_over)
+        why = "a channel where both ends prove they know this run's key (pipe names are global)"
+        return Selection(self.address, "keyed", why, passed_over)
 
     @classmethod
     def claim(
@@ -136,22 +146,24 @@ class ControlServer:
             if isinstance(pid, int):
                 return AlreadyRunning(f"deskmobility is already running (pid {pid})", pid)
             return AlreadyRunning("deskmobility is already running (starting, or not answering)")
-        passed_over: list[str] = []
+        passed_over: list[PassedOver] = []
         try:
             for folder in folders:
                 try:
                     server = cls._serve_in(folder, lock, key_file)
                 except ControlError as error:
-                    passed_over.append(str(error))
+                    passed_over.append(PassedOver(str(folder), str(error)))
                     continue
+                server.selection = server.describe(tuple(passed_over))
                 if passed_over:
-                    log.warning("control channel: passed over %s", "; ".join(passed_over))
+                    log.warning("control channel: %s", server.selection.reason)
                 return server
         except BaseException:
             lock.release()
             raise
         lock.release()
-        raise ControlError("no folder can hold the control channel: " + "; ".join(passed_over))
+        reasons = "; ".join(item.reason for item in passed_over)
+        raise ControlError("no folder can hold the control channel: " + reasons)
 
     @classmethod
     def _serve_in(cls, folder: Path, lock: InstanceLock, key_file: Path | None) -> Self:

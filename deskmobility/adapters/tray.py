@@ -125,10 +125,10 @@ class Tray:
         self._stop_requested = threading.Event()
         self._ready = False
         self._failed = False
-        self._icon: Any = None
         self._pystray: Any = None
-        if backend.name != "none":
-            self._icon = self._create_icon(backend)
+        if not backend.available:  # the launcher runs without a Tray then
+            raise TrayError(f"no tray to show an icon in: {backend.reason}")
+        self._icon: Any = self._create_icon(backend)
 
     @property
     def backend(self) -> TrayBackend:
@@ -149,13 +149,8 @@ class Tray:
         """Show the icon and handle events until :meth:`stop`; blocks the calling thread.
 
         ``on_ready`` runs once on a helper thread when the icon is up; it must return quickly.
-        With the ``none`` backend there is no icon: ``on_ready`` runs and this just waits.
         """
         if self._stop_requested.is_set():
-            return
-        if self._icon is None:
-            _call_logged(on_ready, "on_ready")
-            self._stop_requested.wait()
             return
         self._update(rebuild_menu=False)
 
@@ -182,7 +177,7 @@ class Tray:
     def stop(self) -> None:
         """End :meth:`run`. Safe from any thread, a menu callback, or before the loop starts."""
         self._stop_requested.set()
-        if self._icon is not None and self._ready:
+        if self._ready:
             self._on_ui_thread(self._icon.stop)
 
     def _release_setup_thread(self) -> None:
@@ -290,7 +285,7 @@ class Tray:
     # --- updating ----------------------------------------------------------------------
 
     def _update(self, *, rebuild_menu: bool) -> None:
-        if self._icon is None or self._stop_requested.is_set():
+        if self._stop_requested.is_set():
             return
         with self._lock:
             self._requests += 1

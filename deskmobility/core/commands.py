@@ -44,61 +44,59 @@ class ControlCommand(NamedTuple):
     on_command_line: bool = True
 
 
-def pause_seconds(text: str) -> int:
-    """Read a pause length as written on the command line; ValueError says what is wrong."""
+MAX_LATER = timedelta(days=1)
+
+
+def _seconds(text: str, check: Callable[[object], str | None]) -> int:
+    """A length as written on the command line, in seconds; ValueError says what is wrong."""
     try:
         span = parse_duration(text)
     except DurationError as error:
         raise ValueError(str(error)) from None
     seconds = int(span.total_seconds())
-    problem = check_pause(seconds)
+    problem = check(seconds)
     if problem is not None:
         raise ValueError(problem)
     return seconds
 
 
-def check_pause(seconds: object) -> str | None:
-    """What is wrong with a pause length in seconds, or None (the one place its bounds live)."""
+def _out_of_bounds(
+    seconds: object, command: str, field: str, bounds: tuple[timedelta, timedelta], words: str
+) -> str | None:
+    """What is wrong with ``seconds`` for ``command``'s ``field``, a whole number in bounds."""
+    low, high = bounds
     if isinstance(seconds, bool) or not isinstance(seconds, int):
-        return '"pause" needs "duration_seconds", a whole number of seconds'
-    if not MIN_PAUSE.total_seconds() <= seconds <= MAX_PAUSE.total_seconds():
+        return f'"{command}" needs "{field}", a whole number of seconds'
+    if not low.total_seconds() <= seconds <= high.total_seconds():
         return (
-            f'"duration_seconds" must be between {int(MIN_PAUSE.total_seconds())} and '
-            f"{int(MAX_PAUSE.total_seconds())}: pause for at least a second and at most a year"
+            f'"{field}" must be between {int(low.total_seconds())} and '
+            f"{int(high.total_seconds())}: {words}"
         )
     return None
 
 
-MAX_LATER = timedelta(days=1)
+def pause_seconds(text: str) -> int:
+    """Read a pause length as written on the command line; ValueError says what is wrong."""
+    return _seconds(text, check_pause)
+
+
+def check_pause(seconds: object) -> str | None:
+    """What is wrong with a pause length in seconds, or None (the one place its bounds live)."""
+    words = "pause for at least a second and at most a year"
+    return _out_of_bounds(seconds, "pause", "duration_seconds", (MIN_PAUSE, MAX_PAUSE), words)
 
 
 def later_seconds(text: str) -> int | None:
     """Read how long "later" waits; empty (the default) is None: the config's snooze."""
-    if not text.strip():
-        return None
-    try:
-        span = parse_duration(text)
-    except DurationError as error:
-        raise ValueError(str(error)) from None
-    seconds = int(span.total_seconds())
-    problem = check_later(seconds)
-    if problem is not None:
-        raise ValueError(problem)
-    return seconds
+    return _seconds(text, check_later) if text.strip() else None
 
 
 def check_later(seconds: object) -> str | None:
     """What is wrong with how long "later" waits, in seconds (None: the configured snooze)."""
     if seconds is None:
         return None
-    if isinstance(seconds, bool) or not isinstance(seconds, int):
-        return '"later" takes "later_seconds", a whole number of seconds, or none'
-    if not MIN_PAUSE.total_seconds() <= seconds <= MAX_LATER.total_seconds():
-        return (
-            f'"later_seconds" must be between {int(MIN_PAUSE.total_seconds())} and '
-            f"{int(MAX_LATER.total_seconds())}: put it off for a second to a day"
-        )
-    return None
+    words = "put it off for a second to a day"
+    return _out_of_bounds(seconds, "later", "later_seconds", (MIN_PAUSE, MAX_LATER), words)
 
 
 def check_checklist_change(change: object) -> str | None:

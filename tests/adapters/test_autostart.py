@@ -192,18 +192,27 @@ class FakeWinreg:
     def CreateKeyEx(self, key: int, sub_key: str, reserved: int, access: int) -> FakeKey:  # noqa: N802
         return FakeKey(self.keys.setdefault((key, sub_key), {}))
 
-    def QueryValueEx(self, key: FakeKey, name: str) -> tuple[object, int]:  # noqa: N802
-        if name not in key.values:
+    # The port takes any key object (winreg's are HKEYs), so these take ``object`` too and
+    # check that it is one of the keys OpenKey/CreateKeyEx handed out.
+    def QueryValueEx(self, key: object, name: str) -> tuple[object, int]:  # noqa: N802
+        values = _values(key)
+        if name not in values:
             raise FileNotFoundError(2, "The system cannot find the file specified")
-        return key.values[name]
+        return values[name]
 
-    def SetValueEx(self, key: FakeKey, name: str, reserved: int, kind: int, value: str) -> None:  # noqa: N802
-        key.values[name] = (value, kind)
+    def SetValueEx(self, key: object, name: str, reserved: int, kind: int, value: str) -> None:  # noqa: N802
+        _values(key)[name] = (value, kind)
 
-    def DeleteValue(self, key: FakeKey, name: str) -> None:  # noqa: N802
-        if name not in key.values:
+    def DeleteValue(self, key: object, name: str) -> None:  # noqa: N802
+        values = _values(key)
+        if name not in values:
             raise FileNotFoundError(2, "The system cannot find the file specified")
-        del key.values[name]
+        del values[name]
+
+
+def _values(key: object) -> dict[str, tuple[object, int]]:
+    assert isinstance(key, FakeKey), f"not a key this registry opened: {key!r}"
+    return key.values
 
 
 HKCU = FakeWinreg.HKEY_CURRENT_USER

@@ -25,7 +25,7 @@ def test_linux_gets_the_timerfd_watch_and_other_systems_say_why_not() -> None:
     assert "win32" in windows.reason
 
 
-def test_ecanceled_from_the_kernel_means_the_clock_was_set(monkeypatch) -> None:
+def test_ecanceled_from_the_kernel_means_the_clock_was_set(monkeypatch: pytest.MonkeyPatch) -> None:
     watch = TimerfdClockWatch()
     rearmed: list[bool] = []
     monkeypatch.setattr(watch, "arm", lambda: rearmed.append(True))
@@ -40,7 +40,7 @@ def test_ecanceled_from_the_kernel_means_the_clock_was_set(monkeypatch) -> None:
     watch.close()
 
 
-def test_an_expiry_is_not_a_clock_change(monkeypatch) -> None:
+def test_an_expiry_is_not_a_clock_change(monkeypatch: pytest.MonkeyPatch) -> None:
     watch = TimerfdClockWatch()
     monkeypatch.setattr(os, "read", lambda fd, size: (1).to_bytes(8, "little"))
     assert watch.read_changed() is False
@@ -48,7 +48,9 @@ def test_an_expiry_is_not_a_clock_change(monkeypatch) -> None:
     watch.close()
 
 
-def test_another_read_error_is_raised_not_taken_for_a_change(monkeypatch) -> None:
+def test_another_read_error_is_raised_not_taken_for_a_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     watch = TimerfdClockWatch()
 
     def broken(fd: int, size: int) -> bytes:
@@ -74,7 +76,7 @@ def test_the_armed_timerfd_blocks_until_closed() -> None:
     assert changes == []
 
 
-def test_a_change_calls_back_on_the_watch_thread(monkeypatch) -> None:
+def test_a_change_calls_back_on_the_watch_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     watch = TimerfdClockWatch()
     called = threading.Event()
     results = iter([True, False])

@@ -85,6 +85,7 @@ def watched(config: Path, tmp_path: Path) -> Iterator[tuple[StandInApp, Path]]:
     app = StandInApp()
     state = tmp_path / "state"
     state.mkdir()
+    # _watch_config takes the concrete App; the stand-in has the two methods it calls.
     watcher = _watch_config(app, config, state)  # type: ignore[arg-type]
     assert watcher.method == "inotify"
     try:

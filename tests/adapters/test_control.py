@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
@@ -86,17 +87,17 @@ START_TIMEOUT = 15.0
 class Child:
     """A child process started by a test and killed by pid in teardown."""
 
-    def __init__(self, args: list[str], **kwargs: object) -> None:
-        self.proc = subprocess.Popen(
+    def __init__(self, args: list[str]) -> None:
+        self.proc: subprocess.Popen[str] = subprocess.Popen(
             [sys.executable, *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            **kwargs,  # type: ignore[call-overload]
         )
 
     def line(self, timeout: float = START_TIMEOUT) -> str:
+        assert self.proc.stdout is not None  # stdout=PIPE
         with selectors.DefaultSelector() as selector:
             selector.register(self.proc.stdout, selectors.EVENT_READ)
             if not selector.select(timeout):
@@ -106,7 +107,7 @@ class Child:
     def stop(self) -> str:
         if self.proc.poll() is None:
             os.kill(self.proc.pid, signal.SIGKILL)
-        _, err = self.proc.communicate(timeout=10)
+        err: str = self.proc.communicate(timeout=10)[1]  # text=True: the stderr text
         return err
 
 
@@ -119,8 +120,14 @@ def runtime_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return run / "deskmobility"
 
 
+class StartServer(Protocol):
+    """The ``start_server`` fixture: a server process on ``runtime``, once it said ``expect``."""
+
+    def __call__(self, runtime: Path, *extra: str, expect: str = "ready") -> Child: ...
+
+
 @pytest.fixture
-def start_server(tmp_path: Path) -> Iterator[object]:
+def start_server(tmp_path: Path) -> Iterator[StartServer]:
     script = tmp_path / "server.py"
     script.write_text(SERVER)
     children: list[Child] = []
@@ -138,7 +145,7 @@ def start_server(tmp_path: Path) -> Iterator[object]:
 
 
 @pytest.fixture
-def server(runtime_dir: Path, start_server) -> Child:
+def server(runtime_dir: Path, start_server: StartServer) -> Child:
     return start_server(runtime_dir)
 
 
@@ -164,7 +171,8 @@ def frame(payload: bytes) -> bytes:
 def reply_of(raw: bytes) -> dict[str, object]:
     (size,) = struct.unpack("!i", raw[:4])
     assert len(raw) == 4 + size
-    return json.loads(raw[4:])
+    reply: dict[str, object] = json.loads(raw[4:])
+    return reply
 
 
 # -- round trips ------------------------------------------------------------------------
@@ -178,7 +186,7 @@ def test_command_round_trip_to_a_server_process(runtime_dir: Path, server: Child
 
 
 def test_socket_is_0600_in_a_0700_folder_even_when_the_folder_was_wider(
-    runtime_dir: Path, start_server
+    runtime_dir: Path, start_server: StartServer
 ) -> None:
     runtime_dir.mkdir(mode=0o755)
     runtime_dir.chmod(0o755)
@@ -445,7 +453,7 @@ STRANGER = textwrap.dedent(
 
 
 def test_keyed_channel_round_trip_and_a_wrong_key_is_refused(
-    runtime_dir: Path, tmp_path: Path, start_server
+    runtime_dir: Path, tmp_path: Path, start_server: StartServer
 ) -> None:
     key = tmp_path / "state" / "control.key"
     start_server(runtime_dir, str(key))
@@ -465,7 +473,7 @@ def test_keyed_channel_round_trip_and_a_wrong_key_is_refused(
 
 
 def test_keyed_channel_serves_others_while_one_client_stays_silent(
-    runtime_dir: Path, tmp_path: Path, start_server
+    runtime_dir: Path, tmp_path: Path, start_server: StartServer
 ) -> None:
     # The keyed channel is what Windows runs; here on Linux, with a key file.
     key = tmp_path / "state" / "control.key"
@@ -613,7 +621,10 @@ def test_cli_status_json_and_human(recorder: Recorder) -> None:
 
 
 def test_cli_exit_codes_for_a_refusal_and_for_nothing_running(
-    recorder: Recorder, runtime_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys
+    recorder: Recorder,
+    runtime_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     refused = cli("resume")
     assert (refused.returncode, refused.stderr) == (1, "deskmobility: not paused\n")
@@ -647,20 +658,26 @@ def real_app(tmp_path: Path) -> Iterator[App]:
     store.close()
 
 
+def message(reply: dict[str, object]) -> str:
+    text = reply["message"]
+    assert isinstance(text, str), reply
+    return text
+
+
 def test_app_handler_carries_out_each_command(real_app: App) -> None:
     quits: list[str] = []
     handler = AppControlHandler(real_app, lambda: quits.append("quit"))
 
-    assert handler.handle({"command": "break"})["message"].startswith("Micro-break started: ")
+    assert message(handler.handle({"command": "break"})).startswith("Micro-break started: ")
     assert handler.handle({"command": "break"})["message"] == "A micro-break is already running"
     assert handler.handle({"command": "pause", "duration_seconds": 3600}) == {
         "ok": True,
         "message": "Paused until 10:00",
     }
     status = handler.handle({"command": "status"})
-    assert handler.handle({"command": "resume"})["message"].startswith("Resumed.")
-    assert handler.handle({"command": "resume"})["message"].startswith("Not paused.")
-    assert handler.handle({"command": "done"})["message"].startswith("Micro-break done: ")
+    assert message(handler.handle({"command": "resume"})).startswith("Resumed.")
+    assert message(handler.handle({"command": "resume"})).startswith("Not paused.")
+    assert message(handler.handle({"command": "done"})).startswith("Micro-break done: ")
     assert handler.handle({"command": "later"})["message"] == (
         "Nothing to snooze: no reminder is waiting"
     )
@@ -745,3 +762,17 @@ def test_the_command_line_offers_the_tables_commands_with_their_help() -> None:
             args = parser.parse_args([command.name])
             assert args.control_command == command.name
             assert command.help in parser.format_help()
+
+
+def test_the_channel_is_described_in_the_shape_of_every_backend_choice(tmp_path: Path) -> None:
+    taken = tmp_path / "not-a-folder"
+    taken.write_text("a file where a folder should be", encoding="utf-8")
+    server = ControlServer.claim([taken, tmp_path / "run"])
+    assert isinstance(server, ControlServer)
+    try:
+        chosen = server.selection
+        assert (chosen.name, chosen.backend) == ("unix-socket", server.address)
+        assert [passed.name for passed in chosen.passed_over] == [str(taken)]
+        assert "passed over" in chosen.reason
+    finally:
+        server.close()

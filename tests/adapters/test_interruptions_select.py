@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import pytest
 
 from deskmobility.adapters import interruptions
 from deskmobility.adapters.interruptions import held_reason, select_interruption_checks
+from deskmobility.adapters.interruptions._base import InterruptionCheck, ProbedCheck
 from deskmobility.adapters.interruptions.dunst import DunstPausedCheck
 from deskmobility.adapters.interruptions.freedesktop import FreedesktopInhibitedCheck
 from deskmobility.adapters.interruptions.x11_fullscreen import X11FullscreenCheck
@@ -47,7 +51,9 @@ class FakeBackends:
         self.built: list[FakeCheck] = []
         self.switches: list[tuple[bool, bool]] = []
 
-    def __call__(self, name, env, *, dnd, fullscreen):
+    def __call__(
+        self, name: str, env: Mapping[str, str], *, dnd: bool, fullscreen: bool
+    ) -> FakeCheck:
         check = FakeCheck(name, self.problems.get(name))
         self.built.append(check)
         self.switches.append((dnd, fullscreen))
@@ -58,8 +64,19 @@ class FakeBackends:
         return [check.name for check in self.built]
 
 
+if TYPE_CHECKING:  # the fakes stand in for what interruptions._build makes, and for it
+    _check: type[ProbedCheck] = FakeCheck
+    _build: Callable[..., ProbedCheck] = FakeBackends()
+
+
+class InstallBackends(Protocol):
+    """The ``backends`` fixture: puts a ``FakeBackends`` in place of the real factory."""
+
+    def __call__(self, **problems: str) -> FakeBackends: ...
+
+
 @pytest.fixture
-def backends(monkeypatch):
+def backends(monkeypatch: pytest.MonkeyPatch) -> InstallBackends:
     def install(**problems: str) -> FakeBackends:
         fake = FakeBackends(**problems)
         monkeypatch.setattr(interruptions, "_build", fake)
@@ -73,11 +90,13 @@ GNOME_X11_ENV = {**X11_ENV, "XDG_CURRENT_DESKTOP": "ubuntu:GNOME"}
 WAYLAND_ENV = {"WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0", "XDG_SESSION_TYPE": "wayland"}
 
 
-def names(checks) -> list[str]:
+def names(checks: Iterable[InterruptionCheck]) -> list[str]:
     return [check.name for check in checks]
 
 
-def test_linux_x11_tries_the_notification_server_checks_then_fullscreen(backends):
+def test_linux_x11_tries_the_notification_server_checks_then_fullscreen(
+    backends: InstallBackends,
+) -> None:
     fake = backends(freedesktop="no Inhibited property here")
     checks, reasons = select_interruption_checks("linux", {**X11_ENV, "XDG_CURRENT_DESKTOP": "i3"})
     assert fake.tried == ["freedesktop", "dunst", "x11-fullscreen"]
@@ -88,7 +107,7 @@ def test_linux_x11_tries_the_notification_server_checks_then_fullscreen(backends
     ]
 
 
-def test_rejected_checks_are_closed_and_kept_ones_are_not(backends):
+def test_rejected_checks_are_closed_and_kept_ones_are_not(backends: InstallBackends) -> None:
     fake = backends(dunst="not dunst")
     select_interruption_checks("linux", X11_ENV)
     freedesktop, dunst, _ = fake.built
@@ -97,7 +116,7 @@ def test_rejected_checks_are_closed_and_kept_ones_are_not(backends):
 
 
 @pytest.mark.parametrize("desktop", ["GNOME", "ubuntu:GNOME", "GNOME-Classic:GNOME", "gnome"])
-def test_gnome_is_tried_in_gnome_sessions(backends, desktop):
+def test_gnome_is_tried_in_gnome_sessions(backends: InstallBackends, desktop: str) -> None:
     fake = backends(freedesktop="gnome-shell has no Inhibited", dunst="not dunst")
     checks, _ = select_interruption_checks("linux", {**X11_ENV, "XDG_CURRENT_DESKTOP": desktop})
     assert "gnome" in fake.tried
@@ -105,14 +124,18 @@ def test_gnome_is_tried_in_gnome_sessions(backends, desktop):
 
 
 @pytest.mark.parametrize("desktop", ["", "KDE", "XFCE", "GNOME-Flashback-ish", "X-Cinnamon"])
-def test_gnome_is_left_out_elsewhere_so_a_stale_key_cannot_hold_reminders(backends, desktop):
+def test_gnome_is_left_out_elsewhere_so_a_stale_key_cannot_hold_reminders(
+    backends: InstallBackends, desktop: str
+) -> None:
     fake = backends()
     _, reasons = select_interruption_checks("linux", {**X11_ENV, "XDG_CURRENT_DESKTOP": desktop})
     assert "gnome" not in fake.tried
     assert f"gnome: not a GNOME session (XDG_CURRENT_DESKTOP={desktop!r})" in reasons
 
 
-def test_wayland_session_leaves_out_x11_fullscreen_with_its_reason(backends):
+def test_wayland_session_leaves_out_x11_fullscreen_with_its_reason(
+    backends: InstallBackends,
+) -> None:
     fake = backends()
     checks, reasons = select_interruption_checks(
         "linux", {**WAYLAND_ENV, "XDG_CURRENT_DESKTOP": "KDE"}
@@ -122,19 +145,19 @@ def test_wayland_session_leaves_out_x11_fullscreen_with_its_reason(backends):
     assert reasons[-1].startswith("x11-fullscreen: this is a Wayland session")
 
 
-def test_wayland_is_recognised_from_wayland_display_alone(backends):
+def test_wayland_is_recognised_from_wayland_display_alone(backends: InstallBackends) -> None:
     fake = backends()
     select_interruption_checks("linux", {"WAYLAND_DISPLAY": "wayland-1", "DISPLAY": ":1"})
     assert "x11-fullscreen" not in fake.tried
 
 
-def test_without_display_x11_fullscreen_is_left_out(backends):
+def test_without_display_x11_fullscreen_is_left_out(backends: InstallBackends) -> None:
     backends()
     _, reasons = select_interruption_checks("linux", {})
     assert reasons[-1] == "x11-fullscreen: DISPLAY is not set"
 
 
-def test_dnd_turned_off_tries_only_fullscreen_and_says_so(backends):
+def test_dnd_turned_off_tries_only_fullscreen_and_says_so(backends: InstallBackends) -> None:
     fake = backends()
     checks, reasons = select_interruption_checks("linux", GNOME_X11_ENV, dnd=False)
     assert fake.tried == ["x11-fullscreen"]
@@ -142,30 +165,32 @@ def test_dnd_turned_off_tries_only_fullscreen_and_says_so(backends):
     assert reasons == ["do-not-disturb: turned off"]
 
 
-def test_fullscreen_turned_off_tries_only_dnd_and_says_so(backends):
+def test_fullscreen_turned_off_tries_only_dnd_and_says_so(backends: InstallBackends) -> None:
     fake = backends()
     _, reasons = select_interruption_checks("linux", GNOME_X11_ENV, fullscreen=False)
     assert fake.tried == ["freedesktop", "dunst", "gnome"]
     assert reasons == ["fullscreen: turned off"]
 
 
-def test_both_turned_off_tries_nothing(backends):
+def test_both_turned_off_tries_nothing(backends: InstallBackends) -> None:
     fake = backends()
     checks, reasons = select_interruption_checks("linux", X11_ENV, dnd=False, fullscreen=False)
     assert (checks, fake.tried) == ([], [])
     assert reasons == ["do-not-disturb: turned off", "fullscreen: turned off"]
 
 
-def test_a_probe_that_crashes_is_a_rejection_not_a_crash(backends, monkeypatch):
+def test_a_probe_that_crashes_is_a_rejection_not_a_crash(
+    backends: InstallBackends, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fake = backends()
 
     def crash() -> str | None:
         raise RuntimeError("backend bug")
 
-    def build(name, env, *, dnd, fullscreen):
+    def build(name: str, env: Mapping[str, str], *, dnd: bool, fullscreen: bool) -> FakeCheck:
         check = FakeBackends.__call__(fake, name, env, dnd=dnd, fullscreen=fullscreen)
         if name == "freedesktop":
-            check.probe = crash
+            check.probe = crash  # type: ignore[method-assign]  # a crashing probe is the point
         return check
 
     monkeypatch.setattr(interruptions, "_build", build)
@@ -174,14 +199,14 @@ def test_a_probe_that_crashes_is_a_rejection_not_a_crash(backends, monkeypatch):
     assert "freedesktop: probe crashed: RuntimeError('backend bug')" in reasons
 
 
-def test_every_reason_is_one_line_even_when_a_backend_says_more(backends):
+def test_every_reason_is_one_line_even_when_a_backend_says_more(backends: InstallBackends) -> None:
     backends(freedesktop="a server said:\n  two lines", dunst="no")
     _, reasons = select_interruption_checks("linux", WAYLAND_ENV)
     assert reasons[0] == "freedesktop: a server said: two lines"
     assert all("\n" not in reason for reason in reasons)
 
 
-def test_win32_selects_the_windows_check_with_both_switches(backends):
+def test_win32_selects_the_windows_check_with_both_switches(backends: InstallBackends) -> None:
     """MOCKED platform: this runs on Linux with 'win32' injected and a fake backend.
 
     It tests the selection only; SHQueryUserNotificationState is tested with a fake
@@ -194,14 +219,14 @@ def test_win32_selects_the_windows_check_with_both_switches(backends):
     assert reasons == ["fullscreen: turned off"]
 
 
-def test_win32_with_both_turned_off_tries_nothing(backends):
+def test_win32_with_both_turned_off_tries_nothing(backends: InstallBackends) -> None:
     """MOCKED platform: 'win32' injected on Linux, with a fake backend."""
     fake = backends()
     checks, _ = select_interruption_checks("win32", {}, dnd=False, fullscreen=False)
     assert (checks, fake.tried) == ([], [])
 
 
-def test_darwin_has_no_checks_and_says_why_for_each_kind(backends):
+def test_darwin_has_no_checks_and_says_why_for_each_kind(backends: InstallBackends) -> None:
     """MOCKED platform: this runs on Linux with 'darwin' injected; no Mac has run it.
 
     macOS has no check on purpose (see adapters/interruptions/macos.py), so what is tested
@@ -215,7 +240,7 @@ def test_darwin_has_no_checks_and_says_why_for_each_kind(backends):
     assert "fullscreen detection is not implemented" in reasons[1]
 
 
-def test_darwin_with_dnd_off_gives_only_the_fullscreen_reason(backends):
+def test_darwin_with_dnd_off_gives_only_the_fullscreen_reason(backends: InstallBackends) -> None:
     """MOCKED platform: 'darwin' injected on Linux."""
     backends()
     _, reasons = select_interruption_checks("darwin", {}, dnd=False)
@@ -225,7 +250,7 @@ def test_darwin_with_dnd_off_gives_only_the_fullscreen_reason(backends):
     ]
 
 
-def test_an_unknown_platform_has_no_checks(backends):
+def test_an_unknown_platform_has_no_checks(backends: InstallBackends) -> None:
     fake = backends()
     checks, reasons = select_interruption_checks("emscripten", {})
     assert (checks, fake.tried) == ([], [])
@@ -237,7 +262,7 @@ def test_an_unknown_platform_has_no_checks(backends):
 # -- held_reason -------------------------------------------------------------------------
 
 
-def test_held_reason_is_the_first_checks_reason_and_stops_asking_there():
+def test_held_reason_is_the_first_checks_reason_and_stops_asking_there() -> None:
     first = FakeCheck("a", None, reason=None)
     second = FakeCheck("b", None, reason="do not disturb")
     third = FakeCheck("c", None, reason="a fullscreen window")
@@ -245,18 +270,18 @@ def test_held_reason_is_the_first_checks_reason_and_stops_asking_there():
     assert (first.asked, second.asked, third.asked) == (1, 1, 0)
 
 
-def test_held_reason_is_none_when_no_check_holds():
+def test_held_reason_is_none_when_no_check_holds() -> None:
     assert held_reason([FakeCheck("a", None), FakeCheck("b", None)]) is None
     assert held_reason([]) is None
 
 
-def test_held_reason_skips_a_check_that_breaks_its_promise_not_to_raise():
+def test_held_reason_skips_a_check_that_breaks_its_promise_not_to_raise() -> None:
     broken = FakeCheck("broken", None)
 
     def crash() -> str | None:
         raise RuntimeError("backend bug")
 
-    broken.held_reason = crash
+    broken.held_reason = crash  # type: ignore[method-assign]  # the broken promise is the point
     assert held_reason([broken, FakeCheck("ok", None, "a fullscreen window")]) == (
         "a fullscreen window"
     )
@@ -265,7 +290,7 @@ def test_held_reason_skips_a_check_that_breaks_its_promise_not_to_raise():
 # -- the real backends, probing an environment that offers nothing ------------------------
 
 
-def test_real_linux_checks_all_refuse_with_reasons_when_nothing_is_there(tmp_path):
+def test_real_linux_checks_all_refuse_with_reasons_when_nothing_is_there(tmp_path: Path) -> None:
     env = {
         "DBUS_SESSION_BUS_ADDRESS": f"unix:path={tmp_path / 'no-bus'}",
         "DISPLAY": ":177",  # nothing listens there (Xvfb tests pick free numbers themselves)
@@ -280,7 +305,7 @@ def test_real_linux_checks_all_refuse_with_reasons_when_nothing_is_there(tmp_pat
     assert reasons[3] == "gnome: not a GNOME session (XDG_CURRENT_DESKTOP='sway')"
 
 
-def test_real_dbus_checks_without_any_session_bus_say_so():
+def test_real_dbus_checks_without_any_session_bus_say_so() -> None:
     _, reasons = select_interruption_checks("linux", {}, fullscreen=False)
     assert reasons[1:3] == [
         "freedesktop: no session bus (DBUS_SESSION_BUS_ADDRESS is unset)",
@@ -288,7 +313,7 @@ def test_real_dbus_checks_without_any_session_bus_say_so():
     ]
 
 
-def test_the_bus_is_found_from_xdg_runtime_dir_when_the_address_is_unset(tmp_path):
+def test_the_bus_is_found_from_xdg_runtime_dir_when_the_address_is_unset(tmp_path: Path) -> None:
     (tmp_path / "bus").touch()
     check = DunstPausedCheck.from_env({"XDG_RUNTIME_DIR": str(tmp_path)})
     assert check.bus_address == f"unix:path={tmp_path / 'bus'}"
@@ -298,7 +323,9 @@ def test_the_bus_is_found_from_xdg_runtime_dir_when_the_address_is_unset(tmp_pat
     )
 
 
-def test_real_checks_answer_none_rather_than_raise_when_their_source_is_gone(tmp_path):
+def test_real_checks_answer_none_rather_than_raise_when_their_source_is_gone(
+    tmp_path: Path,
+) -> None:
     gone = f"unix:path={tmp_path / 'no-bus'}"
     assert FreedesktopInhibitedCheck(gone).held_reason() is None
     assert DunstPausedCheck(None).held_reason() is None
@@ -306,7 +333,9 @@ def test_real_checks_answer_none_rather_than_raise_when_their_source_is_gone(tmp
     assert X11FullscreenCheck(None).held_reason() is None
 
 
-def test_gnome_check_refuses_the_memory_backend_whose_value_is_only_the_default(monkeypatch):
+def test_gnome_check_refuses_the_memory_backend_whose_value_is_only_the_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # GSETTINGS_BACKEND must be set before GIO first picks its backend: do it in a child.
     code = (
         "from deskmobility.adapters.interruptions.gnome import GnomeBannersCheck\n"
@@ -323,7 +352,7 @@ def test_gnome_check_refuses_the_memory_backend_whose_value_is_only_the_default(
     assert held == "None"
 
 
-def test_gnome_check_without_the_schema_says_which_is_missing():
+def test_gnome_check_without_the_schema_says_which_is_missing() -> None:
     code = (
         "from deskmobility.adapters.interruptions.gnome import GnomeBannersCheck\n"
         "print(GnomeBannersCheck().probe())\n"
@@ -337,7 +366,7 @@ def test_gnome_check_without_the_schema_says_which_is_missing():
     )
 
 
-def test_importing_the_package_loads_no_backend_library():
+def test_importing_the_package_loads_no_backend_library() -> None:
     code = (
         "import sys, deskmobility.adapters.interruptions as i\n"
         "loaded = sorted(m for m in ('dbus', 'Xlib', 'gi') if m in sys.modules)\n"
@@ -352,7 +381,7 @@ def test_importing_the_package_loads_no_backend_library():
     )
 
 
-def test_gnome_check_is_constructed_without_touching_gio():
+def test_gnome_check_is_constructed_without_touching_gio() -> None:
     code = (
         "import sys\n"
         "from deskmobility.adapters.interruptions.gnome import GnomeBannersCheck\n"
@@ -365,7 +394,7 @@ def test_gnome_check_is_constructed_without_touching_gio():
     assert result.stdout.strip() == "False"
 
 
-def test_the_selection_marks_what_the_person_turned_off_apart_from_what_does_not_work():
+def test_the_selection_marks_what_the_person_turned_off_apart_from_what_does_not_work() -> None:
     selection = select_interruption_checks("emscripten", {}, dnd=False)
     assert not selection.available
     assert selection.name == "none"

@@ -89,7 +89,9 @@ def test_macos_without_pyobjus_uses_osascript() -> None:
     assert "pyobjus" in selection.reason
 
 
-def test_osascript_gets_one_safely_quoted_script(tmp_path: Path, monkeypatch) -> None:
+def test_osascript_gets_one_safely_quoted_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """MOCKS the platform: a stand-in `osascript` records its arguments instead of notifying."""
     record = tmp_path / "args"
     fake = tmp_path / "osascript"
@@ -103,7 +105,9 @@ def test_osascript_gets_one_safely_quoted_script(tmp_path: Path, monkeypatch) ->
     assert applescript_string('a"b') == '"a\\"b"'
 
 
-def test_windows_uses_plyer_balloons_and_truncates_to_the_limits(monkeypatch) -> None:
+def test_windows_uses_plyer_balloons_and_truncates_to_the_limits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """MOCKS the platform: plyer's Windows module is replaced, since win32 APIs can't load here."""
     sent: list[dict[str, object]] = []
 
@@ -112,10 +116,13 @@ def test_windows_uses_plyer_balloons_and_truncates_to_the_limits(monkeypatch) ->
             sent.append(kwargs)
 
     fake = types.ModuleType("plyer.platforms.win.notification")
-    fake.instance = FakeWindowsNotification  # type: ignore[attr-defined]
+    fake.instance = FakeWindowsNotification  # type: ignore[attr-defined]  # plyer's module, faked
     monkeypatch.setitem(sys.modules, "plyer.platforms.win.notification", fake)
     notifier = select_notifier(ICON, "win32", {}).backend
     notifier.send("T" * 100, "B" * 400, timedelta(seconds=20))
-    assert len(sent[0]["title"]) == 63  # type: ignore[arg-type]
-    assert len(sent[0]["message"]) == 255  # type: ignore[arg-type]
+    title, message = sent[0]["title"], sent[0]["message"]
+    assert isinstance(title, str)
+    assert isinstance(message, str)
+    assert len(title) == 63
+    assert len(message) == 255
     assert sent[0]["app_icon"] == ""  # no .ico next to the png

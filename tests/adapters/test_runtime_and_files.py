@@ -166,7 +166,8 @@ def test_a_runtime_folder_that_cannot_be_written_falls_back_and_says_why(
 
     code, log = app.quit()
     assert code == 0
-    assert f"control channel: passed over cannot use {unwritable / 'deskmobility'}" in log
+    folder = unwritable / "deskmobility"
+    assert f"passed over: {folder}: cannot use {folder}" in log
     assert "Traceback" not in log
 
 

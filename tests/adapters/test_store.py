@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from deskmobility.adapters import store as store_module
 from deskmobility.adapters.store import HistoryEvent, Store, StoreError
+from deskmobility.core.history import HistoryKind
 
 PLUS2 = timezone(timedelta(hours=2))
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=PLUS2)
@@ -45,7 +46,9 @@ def _user_version(path: Path) -> int:
     return version
 
 
-def _event(minutes: int, kind: str = "reminder", **fields: str | None) -> HistoryEvent:
+def _event(
+    minutes: int, kind: HistoryKind = HistoryKind.REMINDER, **fields: str | None
+) -> HistoryEvent:
     return HistoryEvent(at=T0 + timedelta(minutes=minutes), kind=kind, **fields)
 
 
@@ -67,11 +70,15 @@ def store(db: Path) -> Iterator[Store]:
 def test_events_come_back_equal_and_aware_after_reopening(db: Path) -> None:
     events = [
         _event(0, reminder="posture", detail="sat up"),
-        _event(1, "micro_break_started", reminder="stretch", exercise="thoracic-extension"),
-        _event(3, "micro_break_finished", reminder="stretch", exercise="thoracic-extension"),
-        _event(4, "pause", detail="until 10:00"),
-        _event(5, "reminder", reminder="posture,head"),
-        _event(6, "suspend"),
+        _event(
+            1, HistoryKind.MICRO_BREAK_STARTED, reminder="stretch", exercise="thoracic-extension"
+        ),
+        _event(
+            3, HistoryKind.MICRO_BREAK_FINISHED, reminder="stretch", exercise="thoracic-extension"
+        ),
+        _event(4, HistoryKind.PAUSE, detail="until 10:00"),
+        _event(5, HistoryKind.REMINDER, reminder="posture,head"),
+        _event(6, HistoryKind.SUSPEND),
     ]
     first = _open(db)
     for event in events:
@@ -86,8 +93,8 @@ def test_events_come_back_equal_and_aware_after_reopening(db: Path) -> None:
 
 def test_history_is_oldest_first_by_instant_across_offset_changes(store: Store) -> None:
     # 10:30+02:00 is 08:30Z, earlier than 09:00Z although its text sorts later.
-    late = HistoryEvent(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), "resume")
-    early = HistoryEvent(datetime(2026, 3, 2, 10, 30, tzinfo=PLUS2), "pause")
+    late = HistoryEvent(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), HistoryKind.RESUME)
+    early = HistoryEvent(datetime(2026, 3, 2, 10, 30, tzinfo=PLUS2), HistoryKind.PAUSE)
     store.record(late)
     store.record(early)
 
@@ -105,20 +112,20 @@ def test_history_since_includes_the_boundary(store: Store) -> None:
 
 def test_naive_datetimes_are_refused(store: Store) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        HistoryEvent(datetime(2026, 3, 2, 9, 0), "reminder")  # noqa: DTZ001
+        HistoryEvent(datetime(2026, 3, 2, 9, 0), HistoryKind.REMINDER)  # noqa: DTZ001
     with pytest.raises(ValueError, match="timezone-aware"):
         store.set_paused_until(datetime(2026, 3, 2, 9, 0))  # noqa: DTZ001
 
 
 def test_recent_exercises_are_most_recent_last_for_that_reminder_only(store: Store) -> None:
-    store.record(_event(0, "micro_break_started", reminder="stretch", exercise="a"))
-    store.record(_event(1, "micro_break_finished", reminder="stretch", exercise="a"))
-    store.record(_event(2, "micro_break_started", reminder="head", exercise="chin-tuck"))
-    store.record(_event(3, "reminder", reminder="posture,stretch", exercise="b"))
-    store.record(_event(4, "reminder", reminder="stretch"))
-    store.record(_event(5, "micro_break_started", reminder="stretch", exercise="a"))
+    store.record(_event(0, HistoryKind.MICRO_BREAK_STARTED, reminder="stretch", exercise="a"))
+    store.record(_event(1, HistoryKind.MICRO_BREAK_FINISHED, reminder="stretch", exercise="a"))
+    store.record(_event(2, HistoryKind.MICRO_BREAK_STARTED, reminder="head", exercise="chin-tuck"))
+    store.record(_event(3, HistoryKind.REMINDER, reminder="posture,stretch", exercise="b"))
+    store.record(_event(4, HistoryKind.REMINDER, reminder="stretch"))
+    store.record(_event(5, HistoryKind.MICRO_BREAK_STARTED, reminder="stretch", exercise="a"))
     # recorded late but happened earliest: order follows the time of the event
-    store.record(_event(-1, "micro_break_started", reminder="stretch", exercise="z"))
+    store.record(_event(-1, HistoryKind.MICRO_BREAK_STARTED, reminder="stretch", exercise="z"))
 
     assert store.recent_exercises("stretch") == ["z", "a", "b", "a"]
     assert store.recent_exercises("stretch", limit=2) == ["b", "a"]
@@ -212,7 +219,14 @@ events = st.builds(
             ),
         )
     ),
-    kind=st.sampled_from(["reminder", "micro_break_started", "pause", "suspend"]),
+    kind=st.sampled_from(
+        [
+            HistoryKind.REMINDER,
+            HistoryKind.MICRO_BREAK_STARTED,
+            HistoryKind.PAUSE,
+            HistoryKind.SUSPEND,
+        ]
+    ),
     reminder=st.none() | st.sampled_from(["posture", "head", "stretch", "posture,head"]),
     exercise=st.none() | st.text(),
     detail=st.none() | st.text(),
@@ -664,7 +678,7 @@ def test_a_damaged_row_is_skipped_or_read_from_its_sort_key(
         history = store.history()
         store.history()
 
-    assert history == [HistoryEvent(datetime(1970, 1, 1, tzinfo=UTC), "pause"), _event(0)]
+    assert history == [HistoryEvent(datetime(1970, 1, 1, tzinfo=UTC), HistoryKind.PAUSE), _event(0)]
     assert [r.getMessage().startswith("Skipping damaged event #3") for r in caplog.records] == [
         True
     ]

@@ -60,6 +60,8 @@ def test_open_config_with_a_failing_handler_tells_the_person_the_files_path(
     # Issue 9, defect 4: this said nothing at all.
     app = StandInApp()
     config = tmp_path / "conf" / "config.toml"
+    # TrayBridge takes the concrete App and a HistoryWriter: open_config uses neither but
+    # the App's tell_once, which the stand-in records.
     bridge = TrayBridge(app, None, config, threading.Event())  # type: ignore[arg-type]
     bridge.open_config()
     assert wait_for(lambda: bool(app.told))
@@ -76,6 +78,7 @@ def test_open_config_with_no_opener_at_all_tells_the_person(
     monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
     app = StandInApp()
     config = tmp_path / "config.toml"
+    # As above: the stand-in App, and no HistoryWriter.
     TrayBridge(app, None, config, threading.Event()).open_config()  # type: ignore[arg-type]
     [(_, body)] = app.told
     assert body.startswith(f"Open {config} in a text editor yourself")

@@ -10,11 +10,10 @@ import os
 import subprocess
 import sys
 import textwrap
-import threading
 
 import pytest
 
-from deskmobility.adapters.tray import Tray
+from deskmobility.adapters.tray import Tray, TrayError
 from deskmobility.adapters.tray_select import (
     NO_GTK,
     NO_MENU_HINT,
@@ -208,39 +207,13 @@ def test_the_real_probes_run_without_a_display_or_bus(monkeypatch: pytest.Monkey
     assert select_tray_backend("linux").name == "none"
 
 
-# -- the "none" backend: what selection returns on a headless machine must run ------------
+# -- no tray: the launcher runs without a Tray object -------------------------------------
 
 
-class _Actions:
-    """TrayActions that are never clicked: without a tray, only tray_view() could be asked."""
-
-    def __getattr__(self, name: str) -> object:
-        raise AssertionError(f"the none backend called {name}")
-
-
-def test_none_backend_runs_until_stopped_from_another_thread() -> None:
-    tray = Tray(_Actions(), TrayBackend.named("none", "headless"))  # type: ignore[arg-type]
-    ready = threading.Event()
-    assert not tray.has_menu
-    assert not tray.has_default_action
-    tray.refresh()  # nothing to redraw, and tray_view() is not asked
-
-    def stop_when_ready() -> None:
-        ready.wait(5)
-        tray.stop()
-
-    stopper = threading.Thread(target=stop_when_ready)
-    stopper.start()
-    tray.run(on_ready=ready.set)
-    stopper.join(5)
-
-    assert ready.is_set()
-
-
-def test_stop_before_run_makes_run_return_at_once() -> None:
-    tray = Tray(_Actions(), TrayBackend.named("none", "headless"))  # type: ignore[arg-type]
-    tray.stop()
-    tray.run(on_ready=lambda: pytest.fail("on_ready after stop"))
+def test_a_tray_is_never_built_without_a_backend() -> None:
+    with pytest.raises(TrayError, match="no tray to show an icon in: headless"):
+        # The refusal comes before any action is used: object() stands in for TrayActions.
+        Tray(object(), TrayBackend.named("none", "headless"))  # type: ignore[arg-type]
 
 
 def test_only_the_gtk_backends_run_the_glib_loop_the_signals_need() -> None:
@@ -248,5 +221,5 @@ def test_only_the_gtk_backends_run_the_glib_loop_the_signals_need() -> None:
         name
         for name in ("appindicator", "gtk", "xorg", "win32", "darwin", "none")
         if TrayBackend.named(name, "why").runs_glib_loop
-    }  # type: ignore[arg-type]
+    }
     assert looping == {"gtk", "appindicator"}

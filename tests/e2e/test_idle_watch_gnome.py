@@ -63,7 +63,9 @@ def watch(gnome: GnomeShell, glib_loop: GLibLoop) -> Iterator[MutterIdleWatch]:
         made.close()
 
 
-def test_mutter_reports_away_then_back_at_real_input(gnome: GnomeShell, watch):
+def test_mutter_reports_away_then_back_at_real_input(
+    gnome: GnomeShell, watch: MutterIdleWatch
+) -> None:
     heard = Heard()
     gnome.move_pointer()
     started = time.monotonic()
@@ -82,7 +84,9 @@ def test_mutter_reports_away_then_back_at_real_input(gnome: GnomeShell, watch):
     assert heard.next() == ("back", None)
 
 
-def test_input_before_the_threshold_keeps_the_person_present(gnome: GnomeShell, watch):
+def test_input_before_the_threshold_keeps_the_person_present(
+    gnome: GnomeShell, watch: MutterIdleWatch
+) -> None:
     heard = Heard()
     watch.watch(timedelta(seconds=3), heard.away, heard.back)
     for _ in range(6):
@@ -92,7 +96,9 @@ def test_input_before_the_threshold_keeps_the_person_present(gnome: GnomeShell, 
     assert heard.next()[0] == "away"
 
 
-def test_gnome_wayland_selection_picks_the_mutter_watch(gnome: GnomeShell, glib_loop):
+def test_gnome_wayland_selection_picks_the_mutter_watch(
+    gnome: GnomeShell, glib_loop: GLibLoop
+) -> None:
     selection = select_idle_watch("linux", gnome.env)
     try:
         assert selection.name == "mutter"
@@ -102,7 +108,7 @@ def test_gnome_wayland_selection_picks_the_mutter_watch(gnome: GnomeShell, glib_
         selection.backend.close()
 
 
-def test_gnome_shells_own_notification_server_is_read_and_takes_actions(gnome: GnomeShell):
+def test_gnome_shells_own_notification_server_is_read_and_takes_actions(gnome: GnomeShell) -> None:
     """The notifier against GNOME Shell 43's server, started by D-Bus activation on first use."""
     notifier = FreedesktopNotifier(ICON, gnome.env["DBUS_SESSION_BUS_ADDRESS"])
     try:

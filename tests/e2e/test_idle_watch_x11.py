@@ -59,7 +59,9 @@ def _thread_switches(name: str) -> int:
     return sum(int(line.split()[1]) for line in status.splitlines() if "ctxt_switches" in line)
 
 
-def test_away_after_the_threshold_then_back_at_the_next_input(desktop: Desktop, watch):
+def test_away_after_the_threshold_then_back_at_the_next_input(
+    desktop: Desktop, watch: X11SyncIdleWatch
+) -> None:
     heard = Heard()
     desktop.xdotool("mousemove", "--sync", "100", "100")
     started = time.monotonic()
@@ -82,7 +84,9 @@ def test_away_after_the_threshold_then_back_at_the_next_input(desktop: Desktop, 
     assert heard.next()[0] == "back"
 
 
-def test_input_before_the_threshold_keeps_the_person_present(desktop: Desktop, watch):
+def test_input_before_the_threshold_keeps_the_person_present(
+    desktop: Desktop, watch: X11SyncIdleWatch
+) -> None:
     heard = Heard()
     watch.watch(timedelta(seconds=2), heard.away, heard.back)
     for x in range(5):  # input every 0.5 s for 2.5 s: never 2 s idle
@@ -93,7 +97,7 @@ def test_input_before_the_threshold_keeps_the_person_present(desktop: Desktop, w
     assert heard.next()[0] == "away"
 
 
-def test_the_watch_thread_sleeps_between_alarms(desktop: Desktop, watch):
+def test_the_watch_thread_sleeps_between_alarms(desktop: Desktop, watch: X11SyncIdleWatch) -> None:
     heard = Heard()
     desktop.xdotool("mousemove", "--sync", "10", "10")
     watch.watch(timedelta(seconds=30), heard.away, heard.back)
@@ -104,7 +108,7 @@ def test_the_watch_thread_sleeps_between_alarms(desktop: Desktop, watch):
     assert heard.events.empty()
 
 
-def test_a_new_threshold_replaces_the_old_one(desktop: Desktop, watch):
+def test_a_new_threshold_replaces_the_old_one(desktop: Desktop, watch: X11SyncIdleWatch) -> None:
     heard = Heard()
     desktop.xdotool("mousemove", "--sync", "50", "60")
     watch.watch(timedelta(minutes=10), heard.away, heard.back)
@@ -115,7 +119,7 @@ def test_a_new_threshold_replaces_the_old_one(desktop: Desktop, watch):
     assert idle < timedelta(seconds=3)
 
 
-def test_without_a_display_it_says_why():
+def test_without_a_display_it_says_why() -> None:
     with pytest.raises(IdleWatchError, match="DISPLAY is not set"):
         X11SyncIdleWatch(None)
     with pytest.raises(IdleWatchError, match="cannot open X11 display ':99'"):
@@ -123,7 +127,7 @@ def test_without_a_display_it_says_why():
     assert os.environ.get("DISPLAY") != ":99"
 
 
-def test_the_sync_counter_reading_grows_and_input_resets_it(desktop: Desktop):
+def test_the_sync_counter_reading_grows_and_input_resets_it(desktop: Desktop) -> None:
     monitor = X11SyncIdleMonitor(desktop.display)
     try:
         assert monitor.probe() is None
@@ -140,7 +144,7 @@ def test_the_sync_counter_reading_grows_and_input_resets_it(desktop: Desktop):
         monitor.close()
 
 
-def test_the_x11_paths_load_no_python_x11_library(desktop: Desktop):
+def test_the_x11_paths_load_no_python_x11_library(desktop: Desktop) -> None:
     """Idle watch and reading, fullscreen check, tray probe: ctypes only, in a fresh process."""
     code = (
         "import sys\n"
@@ -160,7 +164,7 @@ def test_the_x11_paths_load_no_python_x11_library(desktop: Desktop):
     assert loaded == "[]"
 
 
-def test_on_a_desktop_without_gnome_the_mutter_watch_says_so_plainly(desktop: Desktop):
+def test_on_a_desktop_without_gnome_the_mutter_watch_says_so_plainly(desktop: Desktop) -> None:
     with pytest.raises(IdleWatchError) as refused:
         MutterIdleWatch(desktop.env["DBUS_SESSION_BUS_ADDRESS"])
     assert str(refused.value) == (

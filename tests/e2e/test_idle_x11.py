@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
+    from deskmobility.adapters.idle._base import DBusIdleMonitor
+
     from .desktop import Desktop
 
 pytestmark = pytest.mark.e2e
@@ -88,7 +90,9 @@ def read(monitor: X11IdleMonitor) -> timedelta:
     return idle
 
 
-def test_x11_idle_time_grows_while_nobody_touches_anything(desktop: Desktop, x11):
+def test_x11_idle_time_grows_while_nobody_touches_anything(
+    desktop: Desktop, x11: X11IdleMonitor
+) -> None:
     assert x11.probe() is None
     desktop.xdotool("mousemove", "--sync", "200", "200")
     start = read(x11)
@@ -102,7 +106,9 @@ def test_x11_idle_time_grows_while_nobody_touches_anything(desktop: Desktop, x11
     assert later <= start + waited + timedelta(seconds=0.5)
 
 
-def test_xdotool_input_resets_x11_idle_time_to_under_a_second(desktop: Desktop, x11):
+def test_xdotool_input_resets_x11_idle_time_to_under_a_second(
+    desktop: Desktop, x11: X11IdleMonitor
+) -> None:
     wait_until(lambda: read(x11) >= timedelta(seconds=2), 10.0, "idle time to pass 2 s")
     desktop.xdotool("mousemove", "--sync", "300", "310")
     assert read(x11) < timedelta(seconds=1)
@@ -112,7 +118,9 @@ def test_xdotool_input_resets_x11_idle_time_to_under_a_second(desktop: Desktop, 
     assert read(x11) < timedelta(seconds=1)
 
 
-def test_x11_monitor_reconnects_after_the_connection_drops(desktop: Desktop, x11):
+def test_x11_monitor_reconnects_after_the_connection_drops(
+    desktop: Desktop, x11: X11IdleMonitor
+) -> None:
     assert read(x11) >= timedelta(0)
     connection = x11._display
     connection.display.socket.shutdown(socket.SHUT_RDWR)  # as when the X server goes away
@@ -123,7 +131,9 @@ def test_x11_monitor_reconnects_after_the_connection_drops(desktop: Desktop, x11
     assert x11._display is not connection
 
 
-def test_selection_on_this_x11_desktop_picks_x11_sync_and_says_why_not_the_others(desktop: Desktop):
+def test_selection_on_this_x11_desktop_picks_x11_sync_and_says_why_not_the_others(
+    desktop: Desktop,
+) -> None:
     monitor, reason = select_idle_monitor("linux", desktop.env)
     try:
         assert monitor.name == "x11-sync"  # ctypes on libXext; python-xlib is the fallback
@@ -148,8 +158,8 @@ def test_selection_on_this_x11_desktop_picks_x11_sync_and_says_why_not_the_other
     ],
 )
 def test_dbus_probe_fails_cleanly_where_the_service_does_not_exist(
-    desktop: Desktop, monitor_class, service
-):
+    desktop: Desktop, monitor_class: type[DBusIdleMonitor], service: str
+) -> None:
     monitor = monitor_class.from_env(desktop.env)
     try:
         assert monitor.probe() == (
@@ -161,7 +171,7 @@ def test_dbus_probe_fails_cleanly_where_the_service_does_not_exist(
     assert not desktop.name_has_owner(service)  # the probe auto-started nothing
 
 
-def test_wayland_session_without_gnome_or_kde_answers_is_unavailable(desktop: Desktop):
+def test_wayland_session_without_gnome_or_kde_answers_is_unavailable(desktop: Desktop) -> None:
     env = {**desktop.env, "WAYLAND_DISPLAY": "wayland-0", "XDG_SESSION_TYPE": "wayland"}
     monitor, reason = select_idle_monitor("linux", env)
     assert isinstance(monitor, UnavailableIdleMonitor)
@@ -171,7 +181,7 @@ def test_wayland_session_without_gnome_or_kde_answers_is_unavailable(desktop: De
 
 def test_stand_in_mutter_is_read_and_plasma_on_wayland_is_explained(
     desktop: Desktop, tmp_path: Path
-):
+) -> None:
     script = tmp_path / "fake_idle_services.py"
     script.write_text(FAKE_SERVICES)
     desktop.spawn([sys.executable, str(script), "123456"], name="fake-idle-services")

@@ -71,14 +71,16 @@ def notifier(desktop: Desktop, glib_loop: GLibLoop) -> Iterator[tuple[Freedeskto
         made.close()
 
 
-def test_linux_selection_picks_the_gdbus_notifier(desktop: Desktop):
+def test_linux_selection_picks_the_gdbus_notifier(desktop: Desktop) -> None:
     selection = select_notifier(ICON, "linux", desktop.env)
     assert selection.name == "freedesktop"
     assert selection.available
     assert isinstance(selection.backend, FreedesktopNotifier)
 
 
-def test_capabilities_come_from_the_running_server(desktop: Desktop, notifier):
+def test_capabilities_come_from_the_running_server(
+    desktop: Desktop, notifier: tuple[FreedesktopNotifier, Heard]
+) -> None:
     made, _ = notifier
     server = made.server()
     assert server.name == "dunst"
@@ -87,7 +89,9 @@ def test_capabilities_come_from_the_running_server(desktop: Desktop, notifier):
     assert "body" in server.capabilities
 
 
-def test_replaces_id_updates_one_notification_in_place(desktop: Desktop, notifier):
+def test_replaces_id_updates_one_notification_in_place(
+    desktop: Desktop, notifier: tuple[FreedesktopNotifier, Heard]
+) -> None:
     made, _ = notifier
     first = made.notify("Step 1 of 2", "Sit tall", timeout=timedelta(seconds=30))
     second = made.notify("Step 2 of 2", "Breathe out", replaces_id=first)
@@ -100,7 +104,9 @@ def test_replaces_id_updates_one_notification_in_place(desktop: Desktop, notifie
     assert sent[1].expire_timeout == -1  # no timeout: the server's default
 
 
-def test_an_action_invoked_in_dunst_reaches_the_callback(desktop: Desktop, notifier):
+def test_an_action_invoked_in_dunst_reaches_the_callback(
+    desktop: Desktop, notifier: tuple[FreedesktopNotifier, Heard]
+) -> None:
     made, heard = notifier
     shown = made.notify(
         "Stretch break", "Try: Crown Lift", actions=[("default", "Show me"), ("done", "Done")]
@@ -112,7 +118,9 @@ def test_an_action_invoked_in_dunst_reaches_the_callback(desktop: Desktop, notif
     assert heard.next() == ("action", shown, "default")
 
 
-def test_another_apps_action_is_not_ours(desktop: Desktop, notifier):
+def test_another_apps_action_is_not_ours(
+    desktop: Desktop, notifier: tuple[FreedesktopNotifier, Heard]
+) -> None:
     made, heard = notifier
     ours = made.notify("Posture check", "Shoulders down")
     # notify-send with an action waits for it: it runs until the test ends.
@@ -125,7 +133,9 @@ def test_another_apps_action_is_not_ours(desktop: Desktop, notifier):
         heard.events.get(timeout=1.0)
 
 
-def test_a_dunst_restart_is_followed(desktop: Desktop, notifier):
+def test_a_dunst_restart_is_followed(
+    desktop: Desktop, notifier: tuple[FreedesktopNotifier, Heard]
+) -> None:
     made, heard = notifier
     before = made.notify("Head position", "Chin back", actions=[("default", "Show me")])
     desktop.kill_dunst()
@@ -137,14 +147,18 @@ def test_a_dunst_restart_is_followed(desktop: Desktop, notifier):
     assert heard.next() == ("action", after, "default")
 
 
-def test_closing_reports_the_reason(desktop: Desktop, notifier):
+def test_closing_reports_the_reason(
+    desktop: Desktop, notifier: tuple[FreedesktopNotifier, Heard]
+) -> None:
     made, heard = notifier
     shown = made.notify("Posture check", "Shoulders down")
     made.withdraw(shown)
     assert heard.next() == ("closed", shown, CloseReason.CLOSED)
 
 
-def test_markup_in_a_body_shows_literally(desktop: Desktop, notifier):
+def test_markup_in_a_body_shows_literally(
+    desktop: Desktop, notifier: tuple[FreedesktopNotifier, Heard]
+) -> None:
     made, _ = notifier
     body = 'Try: <span size="90000">Huge</span> & <b>bold</b>'
     made.notify("Stretch break", body)

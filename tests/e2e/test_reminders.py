@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import signal
+import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from deskmobility.core.exercises import ExerciseCatalog
@@ -26,7 +28,7 @@ every = "5s"
 EXERCISE_NAMES = {ex.name for ex in ExerciseCatalog.builtin().exercises}
 
 
-def _start(desktop: Desktop, config: Path) -> object:
+def _start(desktop: Desktop, config: Path) -> subprocess.Popen[bytes]:
     return desktop.spawn(
         [sys.executable, "-m", "deskmobility", "run", "--no-tray", "--config", str(config)],
         name="deskmobility",
@@ -35,6 +37,10 @@ def _start(desktop: Desktop, config: Path) -> object:
 
 def _from_app(note: Notification) -> bool:
     return note.app_name == "deskmobility"
+
+
+def _from_app_titled(title: str) -> Callable[[Notification], bool]:
+    return lambda note: _from_app(note) and title in note.summary
 
 
 def test_three_kinds_arrive_with_exercises_and_config_is_untouched(
@@ -46,7 +52,7 @@ def test_three_kinds_arrive_with_exercises_and_config_is_untouched(
     app = _start(desktop, config)
 
     for title in ("Posture check", "Head position", "Stretch break"):
-        desktop.wait_for_notifications(lambda n, t=title: _from_app(n) and t in n.summary)
+        desktop.wait_for_notifications(_from_app_titled(title))
     notes = [n for n in desktop.notifications() if _from_app(n) and kinds_in_title(n.summary)]
     for note in notes:
         exercise = note.body.split("Try: ", 1)[1].rsplit(" (", 1)[0]

@@ -34,6 +34,7 @@ import pytest
 
 from deskmobility.adapters.store import HistoryEvent, Store
 from deskmobility.core.exercises import ExerciseCatalog
+from deskmobility.core.history import HistoryKind
 from deskmobility.core.messages import kinds_in_title
 
 from . import startup
@@ -215,7 +216,7 @@ def test_a_read_only_history_folder_is_reported_and_reminders_go_on(
 ) -> None:
     user = User(desktop, tmp_path / "user", _every(posture="1s", head="2s"))
     store, _ = Store.open(user.history)  # a history from earlier days
-    store.record(HistoryEvent(datetime.now(UTC), "natural_break", None, None, "600s"))
+    store.record(HistoryEvent(datetime.now(UTC), HistoryKind.NATURAL_BREAK, None, None, "600s"))
     store.close()
     before = sorted(p.name for p in user.data_dir.iterdir())
     user.state_dir.mkdir(parents=True, exist_ok=True)
@@ -233,12 +234,12 @@ def test_a_read_only_history_folder_is_reported_and_reminders_go_on(
     desktop.wait_for_notifications(_reminder, since=mark, timeout=8)  # and they keep coming
     assert user.alive(), user.tail()
     assert sorted(p.name for p in user.data_dir.iterdir()) == before  # untouched
-    told = [n for n in desktop.notifications() if not _reminder(n)]
+    all_told = [n for n in desktop.notifications() if not _reminder(n)]
     if "state" in folders:  # logs and the last-good config copy live there: said once, too
-        assert [n.summary for n in told] == ["History", "Settings backup"]
-        assert str(user.state_dir) in told[1].body
+        assert [n.summary for n in all_told] == ["History", "Settings backup"]
+        assert str(user.state_dir) in all_told[1].body
     else:
-        assert [n.summary for n in told] == ["History"]
+        assert [n.summary for n in all_told] == ["History"]
     assert desktop.stop_process(app, signal.SIGTERM) == 0
 
 
@@ -306,3 +307,21 @@ def test_sigkill_while_writing_history_loses_no_shown_reminder(
     missing = Counter(_history_key(note) for note in shown) - recorded
     assert not missing, f"seed {seed}: shown but not in the history: {dict(missing)}"
     assert sum(day["reminders"] for day in days) == sum(recorded.values())
+
+
+# -- (e) SIGHUP ---------------------------------------------------------------------------------
+
+
+def test_sighup_quits_cleanly_like_sigterm(desktop: Desktop, tmp_path: Path) -> None:
+    """The terminal that started it closed: status 0, the shutdown logged, no socket left."""
+    user = User(desktop, tmp_path / "user", _every())
+    app = user.start("--no-tray")
+    user.wait_for_log("running without a tray")
+    assert user.cli("status").returncode == 0
+    assert desktop.stop_process(app, signal.SIGHUP) == 0
+    lines = user.lines()
+    assert any("received SIGHUP; quitting" in line for line in lines), user.tail()
+    assert "deskmobility stopped" in lines[-1], user.tail()
+    runtime = Path(user.env["XDG_RUNTIME_DIR"])
+    assert not list(runtime.rglob("*.sock")), list(runtime.rglob("*"))
+    assert user.cli("status").returncode == 3  # not running

@@ -6,8 +6,10 @@ which have their own tests against the real thing (tests/e2e).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
@@ -15,6 +17,7 @@ from deskmobility.adapters.store import Store
 from deskmobility.app import App
 from deskmobility.core.config import ConfigError, Problem, ReminderSettings, Settings
 from deskmobility.core.kinds import ReminderKind
+from tests.conftest import FakeClock
 from tests.doubles import (
     HandFiredTimer,
     RecordingOutbox,
@@ -37,24 +40,34 @@ def settings(posture: int = 30, head: int = 20, stretch: int = 45) -> Settings:
 
 
 @pytest.fixture
-def store(tmp_path: Path):
+def store(tmp_path: Path) -> Iterator[Store]:
     opened, _ = Store.open(tmp_path / "history.sqlite3")
     yield opened
     opened.close()
 
 
 @pytest.fixture
-def timer(clock) -> HandFiredTimer:
+def timer(clock: FakeClock) -> HandFiredTimer:
     return HandFiredTimer(clock)
 
 
 @pytest.fixture
-def idle(clock, timer) -> ScriptedIdleWatch:
+def idle(clock: FakeClock, timer: HandFiredTimer) -> ScriptedIdleWatch:
     return ScriptedIdleWatch(clock, timer)
 
 
+class MakeApp(Protocol):
+    """The ``make_app`` fixture: an App over the doubles, started with ``config``."""
+
+    def __call__(
+        self, config: Settings | None = None
+    ) -> tuple[App, HandFiredTimer, RecordingOutbox]: ...
+
+
 @pytest.fixture
-def make_app(clock, store, idle, timer):
+def make_app(
+    clock: FakeClock, store: Store, idle: ScriptedIdleWatch, timer: HandFiredTimer
+) -> MakeApp:
     def make(config: Settings | None = None) -> tuple[App, HandFiredTimer, RecordingOutbox]:
         app, outbox = build_app(clock, store, timer, config or settings(), idle=idle)
         return app, timer, outbox
@@ -62,7 +75,9 @@ def make_app(clock, store, idle, timer):
     return make
 
 
-def test_each_kind_fires_at_its_interval_with_an_exercise(make_app, clock, store) -> None:
+def test_each_kind_fires_at_its_interval_with_an_exercise(
+    make_app: MakeApp, clock: FakeClock, store: Store
+) -> None:
     _app, timer, outbox = make_app(settings(posture=30, head=20, stretch=45))
     start = clock.now()
     timer.run_until(start + 21 * MIN)
@@ -75,13 +90,15 @@ def test_each_kind_fires_at_its_interval_with_an_exercise(make_app, clock, store
     assert all(event.exercise for event in history)
 
 
-def test_kinds_due_together_arrive_as_one_notification(make_app, clock) -> None:
+def test_kinds_due_together_arrive_as_one_notification(make_app: MakeApp, clock: FakeClock) -> None:
     _app, timer, outbox = make_app(settings(posture=20, head=20, stretch=20))
     timer.run_until(clock.now() + 20 * MIN)
     assert outbox.titles() == ["Posture + head + stretch"]
 
 
-def test_micro_break_guides_once_and_moves_the_stretch_reminder(make_app, clock, store) -> None:
+def test_micro_break_guides_once_and_moves_the_stretch_reminder(
+    make_app: MakeApp, clock: FakeClock, store: Store
+) -> None:
     app, timer, outbox = make_app(settings(posture=600, head=600, stretch=45))
     start = clock.now()
     clock.advance(30 * MIN)
@@ -102,7 +119,9 @@ def test_micro_break_guides_once_and_moves_the_stretch_reminder(make_app, clock,
     assert kinds == ["micro_break_started", "micro_break_finished"]
 
 
-def test_pause_holds_reminders_and_resume_restarts_the_timers(make_app, clock) -> None:
+def test_pause_holds_reminders_and_resume_restarts_the_timers(
+    make_app: MakeApp, clock: FakeClock
+) -> None:
     app, timer, outbox = make_app(settings(posture=30, head=20, stretch=45))
     start = clock.now()
     app.pause_for(60 * MIN)
@@ -115,7 +134,7 @@ def test_pause_holds_reminders_and_resume_restarts_the_timers(make_app, clock) -
     assert outbox.titles() == ["Head position"]
 
 
-def test_a_pause_that_runs_out_brings_no_burst(make_app, clock) -> None:
+def test_a_pause_that_runs_out_brings_no_burst(make_app: MakeApp, clock: FakeClock) -> None:
     app, timer, outbox = make_app(settings(posture=30, head=20, stretch=45))
     start = clock.now()
     app.pause_for(120 * MIN)
@@ -125,14 +144,14 @@ def test_a_pause_that_runs_out_brings_no_burst(make_app, clock) -> None:
     assert outbox.titles() == ["Head position"]
 
 
-def test_pause_survives_a_restart(make_app, clock, store) -> None:
+def test_pause_survives_a_restart(make_app: MakeApp, clock: FakeClock, store: Store) -> None:
     app, _, _ = make_app()
     app.pause_for(60 * MIN)
     again, _, _ = make_app()
     assert again.status().paused_until == clock.now() + 60 * MIN
 
 
-def test_a_rejected_config_is_told_once(make_app) -> None:
+def test_a_rejected_config_is_told_once(make_app: MakeApp) -> None:
     app, _, outbox = make_app()
     error = ConfigError([Problem("c.toml", 3, "reminders.head.every", "bad")])
     app.config_rejected(error)
@@ -142,7 +161,7 @@ def test_a_rejected_config_is_told_once(make_app) -> None:
     assert app.status().config_problem is not None
 
 
-def test_new_settings_apply_and_clear_the_problem(make_app, clock) -> None:
+def test_new_settings_apply_and_clear_the_problem(make_app: MakeApp, clock: FakeClock) -> None:
     app, timer, outbox = make_app(settings(posture=30, head=20, stretch=45))
     app.config_rejected(ConfigError([Problem("c.toml", 1, "", "bad")]))
     app.apply_settings(settings(posture=5, head=600, stretch=600))
@@ -151,14 +170,16 @@ def test_new_settings_apply_and_clear_the_problem(make_app, clock) -> None:
     assert outbox.titles()[-1] == "Posture check"
 
 
-def test_next_line_says_what_comes_next(make_app, clock) -> None:
+def test_next_line_says_what_comes_next(make_app: MakeApp, clock: FakeClock) -> None:
     app, _, _ = make_app(settings(posture=30, head=20, stretch=45))
     assert app.next_line() == "Next: head position at 09:20"
     app.pause_for(60 * MIN)
     assert app.next_line().startswith("Paused until ")
 
 
-def test_no_reminder_while_away_and_timers_restart_on_return(make_app, clock, idle, store) -> None:
+def test_no_reminder_while_away_and_timers_restart_on_return(
+    make_app: MakeApp, clock: FakeClock, idle: ScriptedIdleWatch, store: Store
+) -> None:
     app, timer, outbox = make_app(settings(posture=30, head=20, stretch=45))
     start = clock.now()
     # Typing until 14 min, then away for an hour: "away" at 19 min, before head is due.
@@ -178,7 +199,9 @@ def test_no_reminder_while_away_and_timers_restart_on_return(make_app, clock, id
     assert len(breaks) == 1
 
 
-def test_a_short_absence_is_not_a_break(make_app, clock, idle) -> None:
+def test_a_short_absence_is_not_a_break(
+    make_app: MakeApp, clock: FakeClock, idle: ScriptedIdleWatch
+) -> None:
     _app, timer, outbox = make_app(settings(posture=600, head=20, stretch=600))
     start = clock.now()
     idle.last_input = start
@@ -188,7 +211,9 @@ def test_a_short_absence_is_not_a_break(make_app, clock, idle) -> None:
     assert outbox.titles() == ["Head position"]
 
 
-def test_waking_from_suspend_brings_no_burst(make_app, clock, idle) -> None:
+def test_waking_from_suspend_brings_no_burst(
+    make_app: MakeApp, clock: FakeClock, idle: ScriptedIdleWatch
+) -> None:
     _app, timer, outbox = make_app(settings(posture=30, head=20, stretch=45))
     start = clock.now()
     timer.run_until(start + 10 * MIN)
@@ -199,7 +224,9 @@ def test_waking_from_suspend_brings_no_burst(make_app, clock, idle) -> None:
     assert outbox.titles() == ["Head position"]
 
 
-def held_app(clock, store) -> tuple[App, HandFiredTimer, RecordingOutbox, SwitchableHold]:
+def held_app(
+    clock: FakeClock, store: Store
+) -> tuple[App, HandFiredTimer, RecordingOutbox, SwitchableHold]:
     hold = SwitchableHold()
     timer = HandFiredTimer(clock)
     app, outbox = build_app(
@@ -208,7 +235,9 @@ def held_app(clock, store) -> tuple[App, HandFiredTimer, RecordingOutbox, Switch
     return app, timer, outbox, hold
 
 
-def test_do_not_disturb_defers_without_resetting_and_ends_with_one_reminder(clock, store) -> None:
+def test_do_not_disturb_defers_without_resetting_and_ends_with_one_reminder(
+    clock: FakeClock, store: Store
+) -> None:
     app, timer, outbox, hold = held_app(clock, store)
     start = clock.now()
     hold.reason = "do not disturb"
@@ -221,7 +250,7 @@ def test_do_not_disturb_defers_without_resetting_and_ends_with_one_reminder(cloc
     assert app.status().held is None
 
 
-def test_a_hold_keeps_the_timers_of_kinds_not_yet_due(clock, store) -> None:
+def test_a_hold_keeps_the_timers_of_kinds_not_yet_due(clock: FakeClock, store: Store) -> None:
     _app, timer, outbox, hold = held_app(clock, store)
     start = clock.now()
     hold.reason = "a fullscreen window"

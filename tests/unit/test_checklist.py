@@ -48,4 +48,4 @@ def test_targets_carry_the_key_facts() -> None:
 def test_items_are_frozen() -> None:
     item = ChecklistItem(id="x", label="X", target="Something")
     with pytest.raises(dataclasses.FrozenInstanceError):
-        item.label = "Y"  # type: ignore[misc]
+        item.label = "Y"  # type: ignore[misc]  # assigning to a frozen field is the point

@@ -19,19 +19,21 @@ from deskmobility.core.config import Settings, parse_settings
 from deskmobility.core.history import HistoryKind
 
 
-def test_version(capsys) -> None:
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"deskmobility {__version__}"
 
 
-def test_version_among_other_options_goes_through_argparse(capsys) -> None:
+def test_version_among_other_options_goes_through_argparse(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["--no-tray", "--version"])
     assert exited.value.code == 0
     assert capsys.readouterr().out.strip() == f"deskmobility {__version__}"
 
 
-def test_check_config_ok(tmp_path: Path, capsys) -> None:
+def test_check_config_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = tmp_path / "c.toml"
     config.write_text('[reminders.head]\nevery = "15m"\n[reminders.posture]\nenabled = false\n')
     assert main(["check-config", str(config)]) == 0
@@ -40,7 +42,9 @@ def test_check_config_ok(tmp_path: Path, capsys) -> None:
     )
 
 
-def test_check_config_reports_every_problem_with_file_line_and_key(tmp_path: Path, capsys) -> None:
+def test_check_config_reports_every_problem_with_file_line_and_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = tmp_path / "c.toml"
     config.write_text('[reminders.head]\nevery = "15 mon"\n[remindres.posture]\n')
     assert main(["check-config", str(config)]) == 1
@@ -51,17 +55,21 @@ def test_check_config_reports_every_problem_with_file_line_and_key(tmp_path: Pat
     assert "Traceback" not in err
 
 
-def test_check_config_without_a_file_uses_defaults(capsys) -> None:
+def test_check_config_without_a_file_uses_defaults(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check-config"]) == 0
     assert "no config file; the built-in defaults apply" in capsys.readouterr().out
 
 
-def test_check_config_of_a_missing_named_file_fails(tmp_path: Path, capsys) -> None:
+def test_check_config_of_a_missing_named_file_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["check-config", str(tmp_path / "nope.toml")]) == 1
     assert "no such file" in capsys.readouterr().err
 
 
-def test_exercises_json_lists_names_and_includes_custom_ones(tmp_path: Path, capsys) -> None:
+def test_exercises_json_lists_names_and_includes_custom_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = tmp_path / "c.toml"
     config.write_text(
         "[[exercises.custom]]\n"
@@ -75,7 +83,7 @@ def test_exercises_json_lists_names_and_includes_custom_ones(tmp_path: Path, cap
     assert "Physio Wall Slide" in names
 
 
-def test_checklist_prints_the_six_items(capsys) -> None:
+def test_checklist_prints_the_six_items(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["checklist"]) == 0
     lines = [line for line in capsys.readouterr().out.splitlines() if "[ ]" in line]
     assert len(lines) == 6
@@ -86,7 +94,7 @@ def _ticked(out: str) -> list[str]:
     return [line.split()[1] for line in out.splitlines() if "[x]" in line]
 
 
-def test_checklist_shows_the_ticks_set_in_the_tray(capsys) -> None:
+def test_checklist_shows_the_ticks_set_in_the_tray(capsys: pytest.CaptureFixture[str]) -> None:
     # Issue 9, defect 3: the tray keeps its ticks in the store; the CLI printed none.
     store, _ = Store.open(Paths.for_user().data_dir / HISTORY_NAME)
     store.set_checklist_item("chair", True)
@@ -98,7 +106,9 @@ def test_checklist_shows_the_ticks_set_in_the_tray(capsys) -> None:
     assert "(2 of 6 set up)" in out
 
 
-def test_checklist_tick_untick_and_reset_from_the_command_line(capsys) -> None:
+def test_checklist_tick_untick_and_reset_from_the_command_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["checklist", "tick", "desk-height"]) == 0
     assert main(["checklist", "tick", "chair"]) == 0
     assert main(["checklist", "untick", "desk-height"]) == 0
@@ -110,19 +120,21 @@ def test_checklist_tick_untick_and_reset_from_the_command_line(capsys) -> None:
     assert _ticked(capsys.readouterr().out) == []
 
 
-def test_checklist_tick_of_an_unknown_item_is_a_usage_error_naming_the_items(capsys) -> None:
+def test_checklist_tick_of_an_unknown_item_is_a_usage_error_naming_the_items(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["checklist", "tick", "chiar"])
     assert exited.value.code == 2
     assert "no item 'chiar'; choose from desk-height" in capsys.readouterr().err
 
 
-def test_stats_without_history_says_so(capsys) -> None:
+def test_stats_without_history_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats"]) == 1
     assert "No history yet" in capsys.readouterr().err
 
 
-def test_stats_rejects_a_bad_day_count(capsys) -> None:
+def test_stats_rejects_a_bad_day_count(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["stats", "--days", "zero"])
     assert exited.value.code == 2
@@ -132,11 +144,13 @@ def test_stats_rejects_a_bad_day_count(capsys) -> None:
 def _record_a_break() -> None:
     store, _ = Store.open(Paths.for_user().data_dir / HISTORY_NAME)
     now = datetime.now().astimezone()
-    store.record(HistoryEvent(now, "micro_break_finished", "stretch", "cat-cow", None))
+    store.record(HistoryEvent(now, HistoryKind.MICRO_BREAK_FINISHED, "stretch", "cat-cow", None))
     store.close()
 
 
-def test_stats_say_per_kind_what_was_shown_and_what_came_of_it(tmp_path: Path, capsys) -> None:
+def test_stats_say_per_kind_what_was_shown_and_what_came_of_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     store, _ = Store.open(Paths.for_user().data_dir / HISTORY_NAME)
     now = datetime.now().astimezone()
     for kind in ("reminder", "done", "reminder", "later", "reminder", "expired"):
@@ -154,7 +168,9 @@ def test_stats_say_per_kind_what_was_shown_and_what_came_of_it(tmp_path: Path, c
         assert image.height > 420  # the per-kind strip under the days
 
 
-def test_stats_json_and_chart_from_recorded_history(tmp_path: Path, capsys) -> None:
+def test_stats_json_and_chart_from_recorded_history(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _record_a_break()
     chart = tmp_path / "chart.png"
     assert main(["stats", "--days", "3", "--json", "--chart", str(chart)]) == 0
@@ -174,7 +190,7 @@ def test_stats_json_and_chart_from_recorded_history(tmp_path: Path, capsys) -> N
     ],
 )
 def test_stats_chart_is_written_in_the_format_its_suffix_names(
-    tmp_path: Path, capsys, name: str, magic: bytes
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, magic: bytes
 ) -> None:
     _record_a_break()
     chart = tmp_path / name
@@ -185,7 +201,7 @@ def test_stats_chart_is_written_in_the_format_its_suffix_names(
 
 @pytest.mark.parametrize("name", ["x.svg", "x.txt", "chart"])
 def test_stats_chart_with_a_suffix_of_no_image_format_is_refused(
-    tmp_path: Path, capsys, name: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
 ) -> None:
     _record_a_break()
     assert main(["stats", "--chart", str(tmp_path / name)]) == 1
@@ -193,7 +209,9 @@ def test_stats_chart_with_a_suffix_of_no_image_format_is_refused(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_stats_chart_into_a_missing_folder_is_refused_not_created(tmp_path: Path, capsys) -> None:
+def test_stats_chart_into_a_missing_folder_is_refused_not_created(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _record_a_break()
     chart = tmp_path / "nonexistent" / "dir" / "x.png"
     assert main(["stats", "--chart", str(chart)]) == 1
@@ -204,19 +222,23 @@ def test_stats_chart_into_a_missing_folder_is_refused_not_created(tmp_path: Path
 # -- config files that are not files (issue 13, item 4) ---------------------------------
 
 
-def test_check_config_of_a_fifo_says_so_at_once(tmp_path: Path, capsys) -> None:
+def test_check_config_of_a_fifo_says_so_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     fifo = tmp_path / "config.toml"
     os.mkfifo(fifo)
     assert main(["check-config", str(fifo)]) == 1
     assert f"{fifo}: is a named pipe (FIFO), not a regular file" in capsys.readouterr().err
 
 
-def test_check_config_of_a_device_says_so(capsys) -> None:
+def test_check_config_of_a_device_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check-config", "/dev/zero"]) == 1
     assert "/dev/zero: is a character device, not a regular file" in capsys.readouterr().err
 
 
-def test_check_config_of_a_huge_file_is_refused_by_its_size(tmp_path: Path, capsys) -> None:
+def test_check_config_of_a_huge_file_is_refused_by_its_size(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     big = tmp_path / "config.toml"
     big.write_bytes(b"#" * (files.MAX_CONFIG_BYTES + 1))
     assert main(["check-config", str(big)]) == 1
@@ -235,7 +257,7 @@ COLLIDING = "".join(
 
 @pytest.mark.parametrize("argv", [["check-config", "{}"], ["exercises", "--config", "{}"]])
 def test_colliding_exercise_ids_are_refused_by_check_config_and_exercises(
-    tmp_path: Path, capsys, argv: list[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
 ) -> None:
     config = tmp_path / "c.toml"
     config.write_text(COLLIDING)
@@ -249,7 +271,7 @@ def test_colliding_exercise_ids_are_refused_by_check_config_and_exercises(
 
 
 def test_config_show_prints_toml_that_check_config_accepts_as_the_same_settings(
-    tmp_path: Path, capsys
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = tmp_path / "c.toml"
     written = (
@@ -281,21 +303,25 @@ def test_config_show_prints_toml_that_check_config_accepts_as_the_same_settings(
     assert load_config(copy) == load_config(config)
 
 
-def test_config_show_of_a_broken_file_says_what_is_wrong(tmp_path: Path, capsys) -> None:
+def test_config_show_of_a_broken_file_says_what_is_wrong(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = tmp_path / "c.toml"
     config.write_text(COLLIDING)
     assert main(["config", "show", "--config", str(config)]) == 1
     assert "exercises.custom[1].name" in capsys.readouterr().err
 
 
-def test_config_show_without_a_file_prints_the_defaults(capsys) -> None:
+def test_config_show_without_a_file_prints_the_defaults(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["config", "show"]) == 0
     out = capsys.readouterr().out
     assert "built-in defaults" in out
     assert parse_settings(out, "shown") == Settings()
 
 
-def test_a_dangling_link_in_place_of_the_config_is_reported(tmp_path: Path, capsys) -> None:
+def test_a_dangling_link_in_place_of_the_config_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     link = tmp_path / "config.toml"
     link.symlink_to(tmp_path / "gone.toml")
     assert main(["check-config", str(link)]) == 1

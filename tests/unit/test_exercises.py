@@ -495,10 +495,11 @@ def test_head_reminders_suggest_only_head_drills() -> None:
 
 
 def test_floor_work_only_with_floor_space() -> None:
+    by_id = {exercise.id: exercise for exercise in BUILTIN.exercises}
     at_desk = walk(ReminderKind.STRETCH, Gear(), 60)
-    assert all(BUILTIN.get(ex_id).fits_at_desk for ex_id in at_desk)  # type: ignore[union-attr]
+    assert all(by_id[ex_id].fits_at_desk for ex_id in at_desk)
     roomy = walk(ReminderKind.STRETCH, Gear(floor_space=True), 23)
-    positions = {BUILTIN.get(ex_id).position for ex_id in roomy}  # type: ignore[union-attr]
+    positions = {by_id[ex_id].position for ex_id in roomy}
     assert positions == {Position.SEATED, Position.STANDING, Position.FLOOR}
 
 

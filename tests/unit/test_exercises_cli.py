@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from deskmobility.cli import main
 from deskmobility.core.exercises import ExerciseCatalog
 
@@ -15,7 +17,9 @@ PHYSIO = (
 )
 
 
-def test_the_list_labels_each_entry_with_what_its_place_needs(capsys) -> None:
+def test_the_list_labels_each_entry_with_what_its_place_needs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["exercises"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["NAME", "FOR", "DOSE", "PLACE"]
@@ -28,7 +32,9 @@ def test_the_list_labels_each_entry_with_what_its_place_needs(capsys) -> None:
     assert rows["Dumbbell Pullover"].endswith("  bench, dumbbell")
 
 
-def test_long_names_keep_the_columns_in_line(tmp_path: Path, capsys) -> None:
+def test_long_names_keep_the_columns_in_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = tmp_path / "c.toml"
     config.write_text(PHYSIO)
     assert main(["exercises", "--config", str(config)]) == 0
@@ -42,7 +48,7 @@ def test_long_names_keep_the_columns_in_line(tmp_path: Path, capsys) -> None:
         assert line[place_column - 2 : place_column] == "  ", line
 
 
-def test_show_prints_one_exercise_in_full_by_id_or_name(capsys) -> None:
+def test_show_prints_one_exercise_in_full_by_id_or_name(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["exercises", "show", "downward-dog"]) == 0
     by_id = capsys.readouterr().out
     assert main(["exercises", "show", "Downward  DOG"]) == 0
@@ -60,19 +66,23 @@ def test_show_prints_one_exercise_in_full_by_id_or_name(capsys) -> None:
     ]
 
 
-def test_show_finds_the_configs_own_exercises(tmp_path: Path, capsys) -> None:
+def test_show_finds_the_configs_own_exercises(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = tmp_path / "c.toml"
     config.write_text(PHYSIO)
     assert main(["exercises", "show", "physio-neck-glide-number-2", "--config", str(config)]) == 0
     assert "Physio Neck Glide Number 2" in capsys.readouterr().out
 
 
-def test_show_an_unknown_exercise_suggests_one_and_fails(capsys) -> None:
+def test_show_an_unknown_exercise_suggests_one_and_fails(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["exercises", "show", "wall-angle"]) == 1
     assert "no exercise 'wall-angle'; did you mean wall-angel" in capsys.readouterr().err
 
 
-def test_the_json_says_what_each_place_needs(capsys) -> None:
+def test_the_json_says_what_each_place_needs(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["exercises", "--json"]) == 0
     rows = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
     assert rows["wall-angel"]["needs"] == ["wall"]

@@ -36,7 +36,9 @@ from deskmobility.adapters.store import HistoryEvent, Store
 from deskmobility.app import App
 from deskmobility.control_handler import AppControlHandler
 from deskmobility.core.config import Settings
+from deskmobility.core.history import HistoryKind
 from deskmobility.start_files import read_settings
+from tests.conftest import FakeClock
 from tests.doubles import HandFiredTimer, build_app
 
 from .test_app import settings as app_settings
@@ -128,7 +130,9 @@ def test_any_command_line_exits_with_a_status_or_a_usage_error(
     assert not paths.runtime_dir.exists() or not any(paths.runtime_dir.iterdir())
     history, _ = Store.open(paths.data_dir / HISTORY_NAME)  # so that stats has days to show
     with contextlib.closing(history):
-        history.record(HistoryEvent(datetime.now(UTC), "natural_break", None, None, "600s"))
+        history.record(
+            HistoryEvent(datetime.now(UTC), HistoryKind.NATURAL_BREAK, None, None, "600s")
+        )
 
     @settings(SHARED, max_examples=250)
     @given(argv_lists(cli_files))
@@ -191,7 +195,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
-def app(clock, store: Store) -> App:
+def app(clock: FakeClock, store: Store) -> App:
     made, _ = build_app(clock, store, HandFiredTimer(clock), app_settings())
     return made
 

@@ -20,12 +20,13 @@ from deskmobility.core.presence import (
     WentAway,
     suspended_for,
 )
+from tests.conftest import FakeClock
 
 BREAK = timedelta(minutes=5)
 MINUTE = timedelta(minutes=1)
 
 
-def test_a_user_at_the_desk_raises_no_event(clock):
+def test_a_user_at_the_desk_raises_no_event(clock: FakeClock) -> None:
     presence = Presence()
     for idle in (timedelta(0), timedelta(seconds=40), timedelta(minutes=4, seconds=59)):
         clock.advance(MINUTE)
@@ -34,7 +35,7 @@ def test_a_user_at_the_desk_raises_no_event(clock):
         assert not presence.away
 
 
-def test_walking_away_and_back_gives_one_went_away_then_one_came_back(clock):
+def test_walking_away_and_back_gives_one_went_away_then_one_came_back(clock: FakeClock) -> None:
     left_at = clock.now()
     presence = Presence()
     events: list[PresenceEvent] = []
@@ -55,13 +56,13 @@ def test_walking_away_and_back_gives_one_went_away_then_one_came_back(clock):
     assert presence == Presence()
 
 
-def test_idle_of_exactly_natural_break_counts_as_away(clock):
+def test_idle_of_exactly_natural_break_counts_as_away(clock: FakeClock) -> None:
     presence, event = Presence().observe(clock.now(), BREAK, BREAK)
     assert event == WentAway(since=clock.now() - BREAK)
     assert presence.away
 
 
-def test_unknown_samples_change_nothing_at_the_desk_or_away(clock):
+def test_unknown_samples_change_nothing_at_the_desk_or_away(clock: FakeClock) -> None:
     presence, event = Presence().observe(clock.now(), None, BREAK)
     assert (presence, event) == (Presence(), None)
 
@@ -79,7 +80,7 @@ def test_unknown_samples_change_nothing_at_the_desk_or_away(clock):
     assert event.away_since == away.away_since
 
 
-def test_sampling_jitter_within_one_idle_stretch_raises_no_event(clock):
+def test_sampling_jitter_within_one_idle_stretch_raises_no_event(clock: FakeClock) -> None:
     presence, _ = Presence().observe(clock.now(), timedelta(minutes=6), BREAK)
     # The next sample's idle time is 1.5 s short of the time that passed (reading the
     # counter and the clock are two calls): the same stretch, not new input.
@@ -91,7 +92,9 @@ def test_sampling_jitter_within_one_idle_stretch_raises_no_event(clock):
     assert later == presence
 
 
-def test_input_between_two_far_apart_samples_closes_the_absence_then_opens_a_new_one(clock):
+def test_input_between_two_far_apart_samples_closes_the_absence_then_opens_a_new_one(
+    clock: FakeClock,
+) -> None:
     """Away, then asleep for an hour: the user woke the machine, typed, and left again."""
     presence, _ = Presence().observe(clock.now(), timedelta(minutes=5), BREAK)
     first_since = presence.away_since
@@ -107,13 +110,13 @@ def test_input_between_two_far_apart_samples_closes_the_absence_then_opens_a_new
     assert event == WentAway(since=clock.now() - idle)
 
 
-def test_a_negative_idle_reading_counts_as_no_idle_time(clock):
+def test_a_negative_idle_reading_counts_as_no_idle_time(clock: FakeClock) -> None:
     presence, _ = Presence().observe(clock.now(), timedelta(minutes=9), BREAK)
     presence, event = presence.observe(clock.now(), timedelta(seconds=-2), BREAK)
     assert event == CameBack(at=clock.now(), away_since=clock.now() - timedelta(minutes=9))
 
 
-def test_since_is_the_real_instant_across_a_daylight_saving_change():
+def test_since_is_the_real_instant_across_a_daylight_saving_change() -> None:
     berlin = ZoneInfo("Europe/Berlin")
     # 2026-03-29: clocks go from 02:00 CET to 03:00 CEST. Two real hours before 03:30
     # CEST (01:30 UTC) is 00:30 CET (23:30 UTC), not the wall-clock 01:30.
@@ -124,13 +127,13 @@ def test_since_is_the_real_instant_across_a_daylight_saving_change():
     assert event.since.tzinfo is berlin
 
 
-def test_ordinary_ticks_are_not_a_suspend(clock):
+def test_ordinary_ticks_are_not_a_suspend(clock: FakeClock) -> None:
     before = (clock.now(), clock.monotonic())
     clock.advance(timedelta(minutes=30))
     assert suspended_for(*before, clock.now(), clock.monotonic()) is None
 
 
-def test_a_suspend_shows_as_wall_time_running_ahead_of_monotonic_time(clock):
+def test_a_suspend_shows_as_wall_time_running_ahead_of_monotonic_time(clock: FakeClock) -> None:
     before = (clock.now(), clock.monotonic())
     clock.advance(MINUTE)
     clock.jump(timedelta(hours=2))  # asleep: CLOCK_MONOTONIC stood still
@@ -138,7 +141,7 @@ def test_a_suspend_shows_as_wall_time_running_ahead_of_monotonic_time(clock):
     assert suspended_for(*before, clock.now(), clock.monotonic()) == timedelta(hours=2)
 
 
-def test_small_clock_adjustments_and_a_clock_set_back_are_not_a_suspend(clock):
+def test_small_clock_adjustments_and_a_clock_set_back_are_not_a_suspend(clock: FakeClock) -> None:
     before = (clock.now(), clock.monotonic())
     clock.advance(MINUTE)
     clock.jump(timedelta(seconds=60))  # exactly the threshold: NTP, not a suspend
@@ -150,13 +153,13 @@ def test_small_clock_adjustments_and_a_clock_set_back_are_not_a_suspend(clock):
     assert suspended_for(*before, clock.now(), clock.monotonic()) is None
 
 
-def test_a_forward_clock_change_is_reported_like_a_suspend(clock):
+def test_a_forward_clock_change_is_reported_like_a_suspend(clock: FakeClock) -> None:
     before = (clock.now(), clock.monotonic())
     clock.jump(timedelta(minutes=61))
     assert suspended_for(*before, clock.now(), clock.monotonic()) == timedelta(minutes=61)
 
 
-def test_a_suspend_across_a_utc_offset_change_is_measured_in_real_time():
+def test_a_suspend_across_a_utc_offset_change_is_measured_in_real_time() -> None:
     berlin = ZoneInfo("Europe/Berlin")
     before = datetime(2026, 3, 29, 1, 30, tzinfo=berlin)  # CET
     after = datetime(2026, 3, 29, 4, 30, tzinfo=berlin)  # CEST: two real hours later
@@ -173,7 +176,9 @@ samples = st.lists(
 
 
 @given(samples)
-def test_events_alternate_and_each_came_back_closes_the_last_went_away(steps):
+def test_events_alternate_and_each_came_back_closes_the_last_went_away(
+    steps: list[tuple[int, int | None]],
+) -> None:
     now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     presence = Presence()
     events: list[PresenceEvent] = []

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from deskmobility.core.history import HistoryEvent, HistoryKind
 from deskmobility.core.stats import KindStats, by_kind, summarize
+from tests.conftest import FakeClock
 
 H = timedelta(hours=1)
 
@@ -15,7 +16,7 @@ class E:
     kind: str
 
 
-def test_breaks_per_day_count_micro_and_natural_breaks(clock) -> None:
+def test_breaks_per_day_count_micro_and_natural_breaks(clock: FakeClock) -> None:
     day = clock.now().replace(hour=9)
     events = [
         E(day, "reminder"),
@@ -28,7 +29,7 @@ def test_breaks_per_day_count_micro_and_natural_breaks(clock) -> None:
     assert (today.breaks, today.micro_breaks, today.reminders) == (2, 1, 2)
 
 
-def test_longest_stretch_without_a_break_includes_the_ends_of_the_day(clock) -> None:
+def test_longest_stretch_without_a_break_includes_the_ends_of_the_day(clock: FakeClock) -> None:
     day = clock.now().replace(hour=9)
     events = [
         E(day, "reminder"),
@@ -40,7 +41,7 @@ def test_longest_stretch_without_a_break_includes_the_ends_of_the_day(clock) -> 
     assert today.longest_without_break == 3 * H
 
 
-def test_days_without_events_are_listed_with_zeros(clock) -> None:
+def test_days_without_events_are_listed_with_zeros(clock: FakeClock) -> None:
     summary = summarize([], clock.now(), days=7)
     assert len(summary.days) == 7
     assert summary.days[-1].day == clock.now().date()
@@ -48,14 +49,14 @@ def test_days_without_events_are_listed_with_zeros(clock) -> None:
     assert summary.streak == 0
 
 
-def test_streak_counts_days_in_a_row_and_tolerates_today_not_done_yet(clock) -> None:
+def test_streak_counts_days_in_a_row_and_tolerates_today_not_done_yet(clock: FakeClock) -> None:
     now = clock.now()
     done = [E(now - timedelta(days=d), "micro_break_finished") for d in (1, 2, 3, 5)]
     assert summarize(done, now, days=7).streak == 3
     assert summarize([*done, E(now, "micro_break_finished")], now, days=7).streak == 4
 
 
-def test_days_follow_the_local_timezone(clock) -> None:
+def test_days_follow_the_local_timezone(clock: FakeClock) -> None:
     now = clock.now()  # 09:00 at +01:00
     late_yesterday = (now - timedelta(hours=9, minutes=30)).astimezone()  # 23:30 local
     summary = summarize([E(late_yesterday, "natural_break")], now, days=2)

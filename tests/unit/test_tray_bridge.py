@@ -15,6 +15,7 @@ from deskmobility.adapters.files import example_config
 from deskmobility.adapters.history import HistoryWriter
 from deskmobility.adapters.store import Store
 from deskmobility.tray_bridge import TrayBridge
+from tests.conftest import FakeClock
 from tests.doubles import HandFiredTimer, build_app
 
 from .test_app import settings
@@ -29,7 +30,7 @@ def history(store: Store) -> Iterator[HistoryWriter]:
 
 
 @pytest.fixture
-def bridge(clock, store: Store, history: HistoryWriter, tmp_path: Path) -> TrayBridge:
+def bridge(clock: FakeClock, store: Store, history: HistoryWriter, tmp_path: Path) -> TrayBridge:
     app, _ = build_app(clock, store, HandFiredTimer(clock), settings())
     return TrayBridge(app, history, tmp_path / "conf" / "config.toml", threading.Event())
 
@@ -55,7 +56,9 @@ def test_ticks_reach_the_history_file(bridge: TrayBridge, history: HistoryWriter
         reopened.close()
 
 
-def test_the_view_says_what_is_next_and_counts_todays_breaks(bridge: TrayBridge, clock) -> None:
+def test_the_view_says_what_is_next_and_counts_todays_breaks(
+    bridge: TrayBridge, clock: FakeClock
+) -> None:
     view = bridge.tray_view()
     assert view.next_line == "Next: head position at 09:20"
     assert view.today_line == "Today: 0 of 0 done, 0 breaks"
@@ -67,7 +70,7 @@ def test_the_view_says_what_is_next_and_counts_todays_breaks(bridge: TrayBridge,
 
 
 def test_open_config_creates_it_from_the_example_then_hands_it_over(
-    bridge: TrayBridge, tmp_path: Path, monkeypatch
+    bridge: TrayBridge, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A stand-in xdg-open records its argument: no desktop handler runs in a unit test."""
     record = tmp_path / "opened"
@@ -86,7 +89,7 @@ def test_open_config_creates_it_from_the_example_then_hands_it_over(
 
 
 def test_open_config_never_overwrites_an_existing_file(
-    bridge: TrayBridge, tmp_path: Path, monkeypatch
+    bridge: TrayBridge, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))  # no xdg-open: told, not crashed
     config = tmp_path / "conf" / "config.toml"

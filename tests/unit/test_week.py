@@ -23,11 +23,10 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -36,10 +35,12 @@ from deskmobility.app import App
 from deskmobility.core.clock import in_zone
 from deskmobility.core.config import QuietHours, ReminderSettings, Settings
 from deskmobility.core.events import Notify
+from deskmobility.core.history import HistoryKind
 from deskmobility.core.kinds import ReminderKind
 from deskmobility.core.messages import kinds_in_title
 from deskmobility.core.schedule import MERGE_WINDOW
 from deskmobility.core.state import AppState
+from tests.conftest import FakeClock
 from tests.doubles import HandFiredTimer, ScriptedIdleWatch, StoreHistory
 
 CET = timezone(timedelta(hours=1), "CET")
@@ -93,6 +94,12 @@ class ScriptedZone(tzinfo):
     def utcoffset(self, dt: datetime | None) -> timedelta:
         raise NotImplementedError("only astimezone() is scripted")
 
+    def dst(self, dt: datetime | None) -> timedelta:
+        raise NotImplementedError("only astimezone() is scripted")
+
+    def tzname(self, dt: datetime | None) -> str:
+        raise NotImplementedError("only astimezone() is scripted")
+
 
 class LocalClock:
     """The FakeClock read in a local zone that a DST change switches, as SystemClock does.
@@ -102,7 +109,7 @@ class LocalClock:
     offset in force then. ``advance``/``jump`` as FakeClock.
     """
 
-    def __init__(self, base: Any, zone: ScriptedZone) -> None:
+    def __init__(self, base: FakeClock, zone: ScriptedZone) -> None:
         self.base = base
         self.zone = zone
 
@@ -141,7 +148,7 @@ class Segment:
 class Week:
     """A person's week against the real App (see the module docstring)."""
 
-    base_clock: Any
+    base_clock: FakeClock
     store: Store
     quiet: QuietHours | None = None
     idle_aware: bool = True
@@ -398,14 +405,16 @@ def arrive(week: Week, day: int) -> None:
 
 
 @pytest.fixture
-def week_store(tmp_path: Path):
+def week_store(tmp_path: Path) -> Iterator[Store]:
     opened, _ = Store.open(tmp_path / "history.sqlite3")
     yield opened
     opened.close()
 
 
 @pytest.mark.parametrize("dst", [False, True], ids=["no-dst", "dst-on-thursday"])
-def test_an_office_week_gets_what_the_config_says(clock, week_store, dst: bool) -> None:
+def test_an_office_week_gets_what_the_config_says(
+    clock: FakeClock, week_store: Store, dst: bool
+) -> None:
     week = Week(clock, week_store)
     # Monday: the app starts at 09:00 with the person at the desk.
     office_day(week, 0, suspend_to=(1, "08:45"))
@@ -441,7 +450,7 @@ def test_an_office_week_gets_what_the_config_says(clock, week_store, dst: bool) 
 
 @pytest.mark.parametrize("dst", [False, True], ids=["no-dst", "dst-on-friday-night"])
 def test_quiet_hours_hold_through_late_work_and_a_night_left_on(
-    clock, week_store, dst: bool
+    clock: FakeClock, week_store: Store, dst: bool
 ) -> None:
     week = Week(clock, week_store, quiet=QUIET)
     office_day(week, 0, suspend_to=(1, "08:45"))
@@ -478,11 +487,11 @@ def test_quiet_hours_hold_through_late_work_and_a_night_left_on(
     assert time(8, 0) <= late[0].at.time() <= time(8, 21), week.describe()
 
 
-def test_a_dst_change_is_a_no_op(clock, week_store, tmp_path: Path) -> None:
+def test_a_dst_change_is_a_no_op(clock: FakeClock, week_store: Store, tmp_path: Path) -> None:
     """The same instants with and without an offset change: the same reminders, at the same
     instants, and no suspend or break made up out of it."""
 
-    def play(base: Any, store: Store, dst: bool) -> Week:
+    def play(base: FakeClock, store: Store, dst: bool) -> Week:
         week = Week(base, store, script_zone=CET)  # the script in instants, not wall times
         week.work_until(0, "11:00")
         if dst:
@@ -509,14 +518,16 @@ def test_a_dst_change_is_a_no_op(clock, week_store, tmp_path: Path) -> None:
     assert [(e.at, e.kind, e.reminder, e.detail) for e in changed_history] == [
         (e.at, e.kind, e.reminder, e.detail) for e in plain_history
     ]
-    assert [e.kind for e in changed_history].count("suspend") == 1  # Monday night's
+    assert [e.kind for e in changed_history].count(HistoryKind.SUSPEND) == 1  # Monday night's
 
 
 # Europe's autumn change of 2026: Sunday 25 October, 03:00 +02:00 becomes 02:00 +01:00.
 AUTUMN_2026 = ((datetime(2026, 10, 25, 1, 0, tzinfo=UTC), CET),)
 
 
-def test_quiet_hours_keep_to_local_time_across_a_dst_change(clock, week_store) -> None:
+def test_quiet_hours_keep_to_local_time_across_a_dst_change(
+    clock: FakeClock, week_store: Store
+) -> None:
     """Autumn: 03:00 +02:00 becomes 02:00 +01:00 on Sunday 2026-10-25, with the computer on
     all weekend and no idle monitor (a Wayland desktop without one, say): no timer restarts
     between Saturday's last reminder and Sunday morning. Sunday's end of quiet hours is read
@@ -551,7 +562,7 @@ def clock_set_back_day(week: Week) -> None:
 
 
 def test_without_a_clock_watch_a_set_back_delays_reminders_by_at_most_the_change(
-    clock, week_store
+    clock: FakeClock, week_store: Store
 ) -> None:
     """Where nothing says the clock was set (Windows and macOS for now), every timer is
     armed at a wall-clock time, so after the clock goes back an hour nothing fires until
@@ -566,10 +577,10 @@ def test_without_a_clock_watch_a_set_back_delays_reminders_by_at_most_the_change
     }
 
 
-def test_a_clock_set_back_does_not_delay_reminders(clock, week_store) -> None:
+def test_a_clock_set_back_does_not_delay_reminders(clock: FakeClock, week_store: Store) -> None:
     """The OS says the clock went back an hour: the plan moves back with it, and every
     reminder still comes its interval after the last in true time."""
     week = Week(clock, week_store)
     clock_set_back_day(week)
     week.check()
-    assert [e.kind for e in week_store.history()].count("clock_set_back") == 1
+    assert [e.kind for e in week_store.history()].count(HistoryKind.CLOCK_SET_BACK) == 1

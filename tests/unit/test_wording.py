@@ -93,6 +93,8 @@ def test_the_check_reads_every_kind_of_source(tmp_path: Path) -> None:
     ]
 
 
-def test_a_missing_article_is_an_error_not_a_pass(tmp_path: Path, capsys) -> None:
+def test_a_missing_article_is_an_error_not_a_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert CHECK.main(["--article", str(tmp_path / "nowhere.txt")]) == 2
     assert "missing" in capsys.readouterr().err
