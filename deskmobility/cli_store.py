@@ -8,7 +8,6 @@ show here.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 from contextlib import closing
@@ -195,6 +194,8 @@ def stats(days: int, as_json: bool, chart: Path | None) -> int:
 def _print_stats(
     summary: Summary, kinds: Mapping[str, KindStats], days: int, as_json: bool
 ) -> None:
+    import dataclasses  # noqa: PLC0415  # only stats needs it, not every verb's start
+
     from deskmobility.core.durations import humanize  # noqa: PLC0415
     from deskmobility.core.status import plural  # noqa: PLC0415
 

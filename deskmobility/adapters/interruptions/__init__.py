@@ -44,10 +44,10 @@ class ChecksSelection(Selection[list[InterruptionCheck]]):
     """The interruption checks that work here: the shared shape, with the checks as backend."""
 
     def __iter__(self) -> Iterator[Any]:
-        """Unpack as ``(checks, reason lines)``, the pair the launcher took before this shape.
+        """Unpack as ``(checks, reason lines)``: the tests' shorthand.
 
-        Transitional: the launcher should read ``backend`` and ``passed_over`` (whose
-        ``turned_off`` marks what the config switched off) instead.
+        The launcher reads ``backend`` and ``passed_over`` (whose ``turned_off`` marks what
+        the config switched off); code that decides must not read the reason lines.
         """
         yield self.backend
         yield [item.line() for item in self.passed_over]
