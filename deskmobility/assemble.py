@@ -8,6 +8,7 @@ over) and is logged once.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -188,14 +189,33 @@ def _make_outbox() -> Outbox:
     return Outbox(chosen.backend, notify_failed)
 
 
-def listen_for_answers(
-    app: App, outbox: Outbox, glib_loop_runs: bool
-) -> tuple[bool, Callable[[], None] | None]:
-    """Route the person's answers on notifications to the App, where the server takes them.
+def start_glib_loop() -> Callable[[], None] | None:
+    """Iterate GLib's default main context on a thread of ours; return what stops it.
 
-    D-Bus signals need GLib's default main context iterated: GTK's main loop does it under
-    the gtk and appindicator trays; otherwise a GLib loop of our own runs. Returns whether
-    notifications carry actions here, and what stops that loop (None: none was started).
+    D-Bus signals (a notification's answers, Mutter's idle watches) arrive there. GTK's main
+    loop iterates it under the gtk and appindicator trays; with no tray, the xorg tray, or a
+    tray that died, nothing would. None where there is no GLib (Windows, macOS, no PyGObject).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    from deskmobility.adapters._session_bus import SessionBusError  # noqa: PLC0415
+    from deskmobility.adapters.glib_loop import GLibLoop  # noqa: PLC0415
+
+    loop = GLibLoop()
+    try:
+        loop.start()
+    except SessionBusError as error:
+        log.info("no GLib main loop (%s): D-Bus signals will not arrive", error)
+        return None
+    log.info("GLib main loop running on its own thread (no GTK loop runs it)")
+    return loop.stop
+
+
+def listen_for_answers(app: App, outbox: Outbox) -> bool:
+    """Route the person's answers on notifications to the App; say whether there are any.
+
+    The answers are D-Bus signals: GLib's default main context must be iterated, by GTK's
+    loop or by ``start_glib_loop``.
     """
     from deskmobility.adapters.notify import NotifyError  # noqa: PLC0415
 
@@ -205,7 +225,7 @@ def listen_for_answers(
             "notifications: %s takes no answers; Done and Later are in the tray menu and "
             "`deskmobility done` / `deskmobility later`", outbox.notifier.name,
         )  # fmt: skip
-        return False, None
+        return False
     try:
         actions = interactive.server().has_actions
     except NotifyError as error:
@@ -216,15 +236,8 @@ def listen_for_answers(
             "notifications: the server shows no buttons; Done and Later are in the tray menu "
             "and `deskmobility done` / `deskmobility later`"
         )
-    stop_loop: Callable[[], None] | None = None
-    if not glib_loop_runs:
-        from deskmobility.adapters.glib_loop import GLibLoop  # noqa: PLC0415
-
-        loop = GLibLoop()
-        loop.start()
-        stop_loop = loop.stop
     outbox.listen(app.act, app.closed)
-    return actions, stop_loop
+    return actions
 
 
 def _watch_config(app: App, config: Path, state_dir: Path) -> ConfigWatcher:

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from deskmobility.adapters.control import ControlServer
+    from deskmobility.adapters.history import HistoryWriter
+    from deskmobility.adapters.notify.outbox import Outbox
     from deskmobility.adapters.tray import Tray
     from deskmobility.app import App
 
@@ -49,7 +51,7 @@ def setup_logging(log_dir: Path, verbose: bool = False) -> None:
 
 def launch(config: Path | None, no_tray: bool) -> int:
     """Run the reminder service until quit or a signal; return the exit status."""
-    from deskmobility.assemble import build_app, listen_for_answers, make_tray  # noqa: PLC0415
+    from deskmobility.assemble import build_app  # noqa: PLC0415
 
     paths = Paths.for_user()
     config = config or paths.config_file
@@ -61,11 +63,11 @@ def launch(config: Path | None, no_tray: bool) -> int:
     log.info("deskmobility starting; config %s", config)
 
     stop = threading.Event()
-    tray: Tray | None = None
+    shown: list[Tray] = []  # the tray, once there is one
 
     def quit_app() -> None:
         stop.set()
-        if tray is not None:
+        for tray in shown:
             tray.stop()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -74,29 +76,52 @@ def launch(config: Path | None, no_tray: bool) -> int:
 
     # Before anything slow: a SIGTERM during start-up still ends the app cleanly.
     _handle_quit_signals(on_signal)
-    app, history, outbox, closers = build_app(paths, config)
+    parts = build_app(paths, config)
+    app, history, _, closers = parts
     from deskmobility.control_handler import AppControlHandler  # noqa: PLC0415
 
     server.start(AppControlHandler(app, quit=quit_app, checklist=history))
     try:
-        glib_loop_runs = False
-        if not no_tray and not stop.is_set():
-            tray, glib_loop_runs = make_tray(app, history, config, stop)
-        actions, stop_loop = listen_for_answers(app, outbox, glib_loop_runs)
-        if stop_loop is not None:
-            closers.insert(0, stop_loop)
-        app.desktop_known(tray=tray is not None, actions=actions)
-        if tray is not None and not stop.is_set():
-            _run_tray(tray, app)
-        if not stop.is_set():
-            log.info("running without a tray; reminders continue")
-            stop.wait()
+        _run_until_quit(parts, (config, no_tray, stop), shown)
     finally:
         server.close()
         for close in closers:
             close()
         log.info("deskmobility stopped")
     return 0
+
+
+def _run_until_quit(
+    parts: tuple[App, HistoryWriter, Outbox, list[Callable[[], None]]],
+    run: tuple[Path, bool, threading.Event],
+    shown: list[Tray],
+) -> None:
+    """Show the tray (if any and wanted) and serve until ``stop``; GLib's loop always runs."""
+    from deskmobility.assemble import listen_for_answers, make_tray, start_glib_loop  # noqa: PLC0415
+
+    app, history, outbox, closers = parts
+    config, no_tray, stop = run
+    glib_loop_runs = False
+    if not no_tray and not stop.is_set():
+        tray, glib_loop_runs = make_tray(app, history, config, stop)
+        shown.extend([tray] if tray is not None else [])
+    if not glib_loop_runs:
+        _also_close(closers, start_glib_loop())
+    app.desktop_known(tray=bool(shown), actions=listen_for_answers(app, outbox))
+    for tray in shown:
+        if not stop.is_set():
+            _run_tray(tray, app)
+    if not stop.is_set():
+        log.info("running without a tray; reminders continue")
+        if glib_loop_runs:  # the tray's GTK loop ran GLib's; now nothing would
+            _also_close(closers, start_glib_loop())
+        stop.wait()
+
+
+def _also_close(closers: list[Callable[[], None]], close: Callable[[], None] | None) -> None:
+    """Close ``close`` first at the end, when there is one."""
+    if close is not None:
+        closers.insert(0, close)
 
 
 def _claim(paths: Paths) -> ControlServer | int:
