@@ -24,6 +24,8 @@ from .test_tray_app import SCREENSHOTS, UPDATE_SCREENSHOTS
 from .tray_screen import user_env
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .desktop import Desktop, Notification
 
 CONFIG = """\
@@ -119,3 +121,32 @@ def test_show_me_stop_done_and_later_on_dunst(desktop: Desktop, tmp_path: Path) 
     assert time.monotonic() - later < 8
     assert ("later", "head") in _kinds(history)
     assert desktop.stop_process(app, signal.SIGTERM) == 0
+
+
+def test_each_kind_of_reminder_offers_its_actions_on_dunst(
+    desktop: Desktop, tmp_path: Path
+) -> None:
+    """A posture check is a ten-second reset: Done and Later only; the others offer a guide."""
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[reminders.posture]\nevery = "3s"\n[reminders.head]\nevery = "5s"\n'
+        '[reminders.stretch]\nevery = "7s"\n',
+        encoding="utf-8",
+    )
+    app = desktop.spawn(
+        [sys.executable, "-m", "deskmobility", "run", "--no-tray", "--config", str(config)],
+        name="deskmobility",
+        env=user_env(tmp_path / "user"),
+    )
+    for title, actions in (
+        ("Posture check", ["done", "Done", "later", "Later"]),
+        ("Head position", REMINDER_ACTIONS),
+        ("Stretch break", REMINDER_ACTIONS),
+    ):
+        [note] = desktop.wait_for_notifications(_titled(title), timeout=15)[:1]
+        assert note.actions == actions, title
+    assert desktop.stop_process(app, signal.SIGTERM) == 0
+
+
+def _titled(title: str) -> Callable[[Notification], bool]:
+    return lambda note: note.app_name == "deskmobility" and note.summary == title

@@ -26,8 +26,13 @@ if TYPE_CHECKING:
     from .dbus_capture import Notification
     from .gnome import GnomeShell
 
-CONFIG = '[reminders.posture]\nevery = "1h"\n[reminders.head]\nevery = "4s"\n'
+CONFIG = (
+    '[reminders.posture]\nevery = "3s"\n[reminders.head]\nevery = "5s"\n'
+    '[reminders.stretch]\nevery = "7s"\n'
+)
 REMINDER_ACTIONS = ["default", "Show me", "show", "Show me", "done", "Done", "later", "Later"]
+POSTURE_ACTIONS = ["done", "Done", "later", "Later"]
+STEP_ACTIONS = ["stop", "Stop", "done", "Done"]
 
 
 def _run_app(gnome: GnomeShell, home: Path, config: Path, log: Path) -> subprocess.Popen[bytes]:
@@ -43,6 +48,10 @@ def _run_app(gnome: GnomeShell, home: Path, config: Path, log: Path) -> subproce
 def _stop(app: subprocess.Popen[bytes]) -> int:
     app.send_signal(signal.SIGTERM)
     return app.wait(15)
+
+
+def _titled(title: str) -> Callable[[Notification], bool]:
+    return lambda note: note.summary == title
 
 
 def _sent(pcap: Path) -> list[Notification]:
@@ -74,8 +83,25 @@ def test_on_gnome_without_a_tray_the_app_says_how_to_act_once_and_reminders_carr
         app = _run_app(gnome, home, config, log)
         notice = _wait_for(pcap, lambda n: n.summary == "deskmobility is running", 30)
         assert "No tray on this desktop" in notice.body
-        reminder = _wait_for(pcap, lambda n: n.summary == "Head position", 15)
-        assert reminder.actions == REMINDER_ACTIONS
+        for title, actions in (
+            ("Posture check", POSTURE_ACTIONS),
+            ("Head position", REMINDER_ACTIONS),
+            ("Stretch break", REMINDER_ACTIONS),
+        ):
+            reminder = _wait_for(pcap, _titled(title), 15)
+            assert reminder.actions == actions, title
+        # A micro-break from the command line: its steps, in one notification, with Stop/Done.
+        env = {**gnome.env, **user_env(home)}
+        env.pop("DISPLAY", None)
+        command = [sys.executable, "-m", "deskmobility", "break"]
+        started = subprocess.run(
+            command, env=env, capture_output=True, text=True, timeout=30, check=False
+        )
+        assert started.returncode == 0, started.stderr
+        step1 = _wait_for(pcap, lambda n: n.summary.startswith("Step 1 of "), 15)
+        assert step1.actions == STEP_ACTIONS
+        step2 = _wait_for(pcap, lambda n: n.summary.startswith("Step 2 of "), 15)
+        assert step2.replaces_id != 0
         text = log.read_text(encoding="utf-8")
         assert "tray: none" in text, text
         assert "idle time: mutter" in text, text
