@@ -26,10 +26,12 @@ no session bus and none of the optional libraries.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
 from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 from deskmobility.adapters._probing import NotHere, first_working, probed
 from deskmobility.adapters.idle._base import IdleMonitor, IdleWatchError
@@ -48,6 +50,8 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 ENV_VAR = "DESKMOBILITY_IDLE_BACKEND"
 BACKENDS = ("mutter", "kde", "x11", "windows", "macos")
@@ -73,16 +77,9 @@ def select_idle_watch(
     ``preference``: a name from BACKENDS, ``"auto"``/None, or ``"off"``. A backend asked
     for by name is not replaced by another when it fails: the result is then unavailable.
     """
+    factory = functools.partial(_watch_factory, env=env)
     plan = _plan(platform, env, preference)
-    if isinstance(plan, str):
-        return _unavailable_watch(plan, ())
-    names, source, left_out = plan
-    found, passed = first_working((name, _watch_factory(name, env)) for name in names)
-    if found is None:
-        return _unavailable_watch("cannot tell idle time", (*passed, *left_out))
-    name, watch = found
-    why = f"{name}: {_DESCRIBED[name]} ({source}); {watch.mode}"
-    return Selection(watch, name, why, (*passed, *left_out))
+    return _select(plan, factory, _unavailable_watch, lambda watch: f"; {watch.mode}")
 
 
 def select_idle_monitor(
@@ -91,15 +88,27 @@ def select_idle_monitor(
     preference: str | None = None,
 ) -> Selection[IdleMonitor]:
     """The idle-time reading to use, why, and what was passed over (as ``select_idle_watch``)."""
+    factory = functools.partial(_monitor_factory, env=env)
     plan = _plan(platform, env, preference)
+    return _select(plan, factory, _unavailable_monitor, lambda _monitor: "")
+
+
+def _select(
+    plan: tuple[list[str], str, tuple[PassedOver, ...]] | str,
+    factory: Callable[[str], Callable[[], T]],
+    unavailable: Callable[[str, tuple[PassedOver, ...]], Selection[T]],
+    mode: Callable[[T], str],
+) -> Selection[T]:
+    """The first of ``plan``'s candidates that works, as a watch or a reading alike."""
     if isinstance(plan, str):
-        return _unavailable_monitor(plan, ())
+        return unavailable(plan, ())
     names, source, left_out = plan
-    found, passed = first_working((name, _monitor_factory(name, env)) for name in names)
+    found, passed = first_working((name, factory(name)) for name in names)
     if found is None:
-        return _unavailable_monitor("cannot tell idle time", (*passed, *left_out))
-    name, monitor = found
-    return Selection(monitor, name, f"{name}: {_DESCRIBED[name]} ({source})", (*passed, *left_out))
+        return unavailable("cannot tell idle time", (*passed, *left_out))
+    name, backend = found
+    why = f"{name}: {_DESCRIBED[name]} ({source}){mode(backend)}"
+    return Selection(backend, name, why, (*passed, *left_out))
 
 
 def _plan(
