@@ -37,6 +37,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from deskmobility.adapters.glib_loop import GLibLoop
+
 from .desktop import REQUIRED, Desktop, missing_programs
 from .gnome import GNOME_REQUIRED, GnomeShell
 
@@ -118,3 +120,14 @@ def _desktop_per_test(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
     finally:
         running.end_test()
+
+
+@pytest.fixture(scope="module")
+def glib_loop() -> Iterator[GLibLoop]:
+    """GLib's default main context iterated on a thread, as the app runs it without GTK."""
+    loop = GLibLoop()
+    loop.start()
+    try:
+        yield loop
+    finally:
+        loop.stop()

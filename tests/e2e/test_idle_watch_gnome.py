@@ -29,16 +29,6 @@ AWAY = timedelta(seconds=2)
 ICON = Path(__file__).resolve().parents[2] / "assets" / "deskmobility-64.png"
 
 
-@pytest.fixture(scope="module")
-def glib_loop() -> Iterator[GLibLoop]:
-    loop = GLibLoop()
-    loop.start()
-    try:
-        yield loop
-    finally:
-        loop.stop()
-
-
 class Heard:
     def __init__(self) -> None:
         self.events: queue.Queue[tuple[str, timedelta | None]] = queue.Queue()

@@ -30,16 +30,6 @@ ICON = Path(__file__).resolve().parents[2] / "assets" / "deskmobility-64.png"
 WAIT_S = 10.0
 
 
-@pytest.fixture(scope="module")
-def glib_loop() -> Iterator[GLibLoop]:
-    loop = GLibLoop()
-    loop.start()
-    try:
-        yield loop
-    finally:
-        loop.stop()
-
-
 class Heard:
     """What the notifier's callbacks received, in order, on the GLib loop's thread."""
 
