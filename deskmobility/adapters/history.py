@@ -106,7 +106,7 @@ class HistoryWriter:
 
     def _tick(self, tick: _Tick) -> None:
         with self._wake:
-            _tick(self._ticked, tick)
+            _mark(self._ticked, tick)
         self._queue(tick)
 
     def _queue(self, write: _Write) -> None:
@@ -157,7 +157,7 @@ class HistoryWriter:
             queued = [w for w in self._waiting if isinstance(w, _Tick)]
             self._ticked = set(ticked)
             for tick in queued:
-                _tick(self._ticked, tick)
+                _mark(self._ticked, tick)
         self._store = store
         log.info("history: %s is open", store.path)
         return store
@@ -183,7 +183,7 @@ def _apply(store: Store, write: _Write) -> None:
         store.set_paused_until(write[1])
 
 
-def _tick(ticked: set[str], tick: _Tick) -> None:
+def _mark(ticked: set[str], tick: _Tick) -> None:
     if tick.item_id is None:
         ticked.clear()
     elif tick.checked:
